@@ -1,0 +1,56 @@
+# make run    - install into .venv, migrate, load the demo data, serve on $(HOST):$(PORT)
+# make test   - install, then ruff and the whole pytest suite
+# make worker - a Celery worker with beat (needs REDIS_URL)
+# PYTHON=/path/to/python3.12 overrides the interpreter search.
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint worker migrate demo check clean
+
+help:
+	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
+	@echo "make test    lint and run the whole test suite"
+	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
+
+# Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
+$(BIN)/python:
+	@py="$$(PYTHON='$(PYTHON)' sh .ci/find-python)" || exit 1; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[test]"
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint check
+	$(BIN)/python -m pytest
+
+worker: install
+	$(BIN)/celery -A portal worker --beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,271 @@
+"""Calls for proposals, their deadlines, and the rule that gives a call its status.
+
+The status (forthcoming, open, closed) is never stored: it follows from the
+opening time and the deadlines at a given moment. `Call.status_at()` computes it
+in Python from the call's deadlines and `CallQuerySet` computes the same rule in
+SQL; both are tested on one table of cases (tests/calls/test_status.py).
+
+A deadline is the moment submission closes: a call is open from `opens_at`
+(inclusive) until its last deadline (exclusive).
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import OrderedText, Programme
+from programmes.validators import IDENTIFIER_PATTERN, validate_call_identifier
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# EU calls close at 17:00 Brussels time; a source that gives only a date means that.
+DEADLINE_TIME = time(17, 0)
+DEADLINE_BEFORE_OPENING = _("A deadline must come after the call opens.")
+
+
+def deadline_on(day: date) -> datetime:
+    """The deadline of a call whose source gives only a date: 17:00 Brussels that day."""
+    return datetime.combine(day, DEADLINE_TIME, tzinfo=BRUSSELS)
+
+
+def opening_on(day: date) -> datetime:
+    """The opening of a call whose source gives only a date: the start of that day in Brussels."""
+    return datetime.combine(day, time(0, 0), tzinfo=BRUSSELS)
+
+
+class CallStatus(models.TextChoices):
+    FORTHCOMING = "forthcoming", _("Forthcoming")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class TypeOfAction(models.TextChoices):
+    ACTION_GRANT = "AG", _("Action grant")
+    OPERATING_GRANT = "OG", _("Operating grant")
+
+
+def _deadlines_after(at: datetime):
+    return Deadline.objects.filter(call=OuterRef("pk"), due_at__gt=at)
+
+
+def _status_condition(status: str, at: datetime) -> Q:
+    """The SQL form of `Call.status_at()` for one status."""
+    still_to_come = Exists(_deadlines_after(at))
+    match status:
+        case CallStatus.FORTHCOMING:
+            return Q(opens_at__gt=at)
+        case CallStatus.OPEN:
+            return Q(opens_at__lte=at) & Q(still_to_come)
+        case CallStatus.CLOSED:
+            return Q(opens_at__lte=at) & ~Q(still_to_come)
+    raise ValueError(f"Unknown call status: {status!r}")
+
+
+class CallQuerySet(models.QuerySet):
+    def forthcoming(self, *, at: datetime | None = None) -> "CallQuerySet":
+        return self.with_status([CallStatus.FORTHCOMING], at=at)
+
+    def open(self, *, at: datetime | None = None) -> "CallQuerySet":
+        return self.with_status([CallStatus.OPEN], at=at)
+
+    def closed(self, *, at: datetime | None = None) -> "CallQuerySet":
+        return self.with_status([CallStatus.CLOSED], at=at)
+
+    def with_status(self, statuses, *, at: datetime | None = None) -> "CallQuerySet":
+        """Calls whose status at `at` (default: now) is any of `statuses`."""
+        at = at or timezone.now()
+        condition = Q(pk__in=[])
+        for status in statuses:
+            condition |= _status_condition(status, at)
+        return self.filter(condition)
+
+    def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
+        """Open calls with a deadline in the next `days` days after `at`."""
+        at = at or timezone.now()
+        due_soon = _deadlines_after(at).filter(due_at__lte=at + timedelta(days=days))
+        return self.open(at=at).filter(Exists(due_soon))
+
+    def order_by_closing(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """Soonest next deadline first; calls with no deadline left last, latest closed first."""
+        at = at or timezone.now()
+        next_due = _deadlines_after(at).order_by("due_at").values("due_at")[:1]
+        last_due = Deadline.objects.filter(call=OuterRef("pk")).order_by("-due_at")
+        return self.annotate(
+            next_due_at=Subquery(next_due),
+            last_due_at=Subquery(last_due.values("due_at")[:1]),
+        ).order_by(
+            models.F("next_due_at").asc(nulls_last=True),
+            models.F("last_due_at").desc(nulls_last=True),
+            "identifier",
+        )
+
+    def for_listing(self) -> "CallQuerySet":
+        """What a list of calls shows, in a fixed number of queries."""
+        return self.select_related("programme__fund").prefetch_related("deadlines")
+
+
+class Call(models.Model):
+    """A call for proposals, or one topic of a call."""
+
+    code = models.PositiveIntegerField(
+        _("code"), unique=True, help_text=_("The numeric id the call has in its source portal.")
+    )
+    identifier = models.CharField(
+        _("identifier code"),
+        max_length=100,
+        unique=True,
+        validators=[validate_call_identifier],
+        error_messages={"unique": _("A call with this identifier code already exists.")},
+    )
+    parent_identifier = models.CharField(
+        _("parent call identifier"),
+        max_length=100,
+        blank=True,
+        validators=[validate_call_identifier],
+        help_text=_("For a topic, the identifier of the call it belongs to."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Paragraphs separated by a blank line; lines starting with '- ' are bullets."),
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
+    )
+    type_of_action = models.CharField(
+        _("type of action"), max_length=10, choices=TypeOfAction, blank=True
+    )
+    budget = models.DecimalField(
+        _("budget (EUR)"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    opens_at = models.DateTimeField(_("opening of submission"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "identifier"]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identifier__regex=IDENTIFIER_PATTERN),
+                name="call_identifier_format",
+                violation_error_message=validate_call_identifier.message,
+            ),
+            models.CheckConstraint(
+                condition=Q(parent_identifier="") | Q(parent_identifier__regex=IDENTIFIER_PATTERN),
+                name="call_parent_identifier_format",
+                violation_error_message=validate_call_identifier.message,
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="call_budget_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identifier}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("call_detail", args=[self.identifier])
+
+    def clean(self) -> None:
+        errors = {}
+        prefix = self.programme.fund.call_prefix if self.programme_id else ""
+        if prefix and self.identifier and not self.identifier.startswith(f"{prefix}-"):
+            errors["identifier"] = _("The identifier code must start with %(prefix)s-.") % {
+                "prefix": prefix
+            }
+        parent = self.parent_identifier
+        if parent and self.identifier and not self.identifier.startswith(f"{parent}-"):
+            errors["parent_identifier"] = _(
+                "A topic's identifier code starts with its parent call's identifier code."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # Deadlines are read through `self.deadlines.all()`, so a prefetch serves them.
+
+    def status_at(self, at: datetime) -> CallStatus:
+        """The Python form of the status rule; `CallQuerySet.with_status` is the SQL form."""
+        if at < self.opens_at:
+            return CallStatus.FORTHCOMING
+        if self.deadline_after(at) is not None:
+            return CallStatus.OPEN
+        return CallStatus.CLOSED
+
+    @property
+    def status(self) -> CallStatus:
+        return self.status_at(timezone.now())
+
+    def deadline_after(self, at: datetime) -> "Deadline | None":
+        """The next deadline after `at`, if any."""
+        return next((d for d in self.deadlines.all() if d.due_at > at), None)
+
+    @property
+    def final_deadline(self) -> "Deadline | None":
+        deadlines = list(self.deadlines.all())
+        return deadlines[-1] if deadlines else None
+
+    @property
+    def closes_at(self) -> datetime | None:
+        """The next deadline, or the last one once the call has closed."""
+        deadline = self.deadline_after(timezone.now()) or self.final_deadline
+        return deadline.due_at if deadline else None
+
+
+class Deadline(models.Model):
+    """One submission deadline of a call: single-stage calls have one, others several."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadlines")
+    due_at = models.DateTimeField(_("deadline"))
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("e.g. First stage, Cut-off 2")
+    )
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            # Also serves the "next deadline of this call" subqueries as an index.
+            models.UniqueConstraint(
+                fields=["call", "due_at"],
+                name="unique_call_deadline",
+                violation_error_message=_("This call already has a deadline at that time."),
+            ),
+        ]
+        # "Every deadline after the opening" spans two tables, so a CHECK cannot
+        # express it: triggers enforce it (migration 0002), and clean() explains it.
+
+    def __str__(self) -> str:
+        return timezone.localtime(self.due_at, BRUSSELS).strftime("%Y-%m-%d %H:%M %Z")
+
+    def clean(self) -> None:
+        if self.call_id and self.due_at and self.due_at <= self.call.opens_at:
+            raise ValidationError({"due_at": DEADLINE_BEFORE_OPENING})
+
+
+class CallObjective(OrderedText):
+    """A specific objective a call's proposals should address."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="objectives")
+
+    class Meta(OrderedText.Meta):
+        verbose_name = _("specific objective")
+        verbose_name_plural = _("specific objectives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "position"], name="unique_call_objective_position"
+            )
+        ]

@@ -1,0 +1,145 @@
+"""Template filters of the portal: formatted text, amounts in euro, and call status.
+
+Load with ``{% load portal %}``.
+"""
+
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import formats
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+register = template.Library()
+
+BULLET = "- "
+CENT = Decimal("0.01")
+MILLION = Decimal(10) ** 6
+BILLION = Decimal(10) ** 9
+
+
+# --- paragraphs -------------------------------------------------------------
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Split text into blocks of non-empty lines; blank lines separate blocks."""
+    blocks: list[list[str]] = [[]]
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            blocks[-1].append(line.rstrip())
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _render_block(lines: list[str]) -> list[SafeString]:
+    """One block: runs of '- ' lines become a list, the other runs a paragraph."""
+    parts: list[SafeString] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            # A single line break inside a paragraph is a soft wrap, as in the source.
+            text = format_html_join("\n", "{}", ((escape(line.strip()),) for line in paragraph))
+            parts.append(format_html("<p>{}</p>", text))
+            paragraph.clear()
+
+    def flush_items() -> None:
+        if items:
+            lis = format_html_join("", "<li>{}</li>", ((escape(item),) for item in items))
+            parts.append(format_html("<ul>{}</ul>", lis))
+            items.clear()
+
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith(BULLET):
+            flush_paragraph()
+            items.append(stripped[len(BULLET) :].strip())
+        elif items and line[:1].isspace():
+            # An indented line right after a bullet continues that bullet.
+            items[-1] = f"{items[-1]} {stripped}"
+        else:
+            flush_items()
+            paragraph.append(line)
+    flush_paragraph()
+    flush_items()
+    return parts
+
+
+@register.filter
+def paragraphs(text) -> str:
+    """Plain text to HTML: blank-line-separated paragraphs become <p>, "- " lines a <ul>.
+
+    Everything in the text is HTML-escaped, even text already marked safe; only the
+    tags built here are markup.
+    """
+    if text is None:
+        return SafeString("")
+    text = str(text)
+    parts = [part for block in _blocks(text) for part in _render_block(block)]
+    return format_html_join("\n", "{}", ((part,) for part in parts))
+
+
+# --- eur ----------------------------------------------------------------------
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _number(amount: Decimal, *, max_places: int = 2) -> str:
+    """The amount rounded to `max_places` decimals, trailing zeros dropped, localised."""
+    amount = amount.quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
+    exponent = amount.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return formats.number_format(amount, decimal_pos=places, force_grouping=True)
+
+
+@register.filter
+def eur(value) -> str:
+    """A euro amount for reading: "EUR 9.9 billion", "EUR 62.55 million", "EUR 635,000"."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    for scale, template_text in (
+        (BILLION, gettext("EUR %(amount)s billion")),
+        (MILLION, gettext("EUR %(amount)s million")),
+    ):
+        scaled = (amount / scale).quantize(CENT, rounding=ROUND_HALF_UP)
+        if abs(scaled) >= 1:
+            return template_text % {"amount": _number(scaled)}
+    # Under a million, whole euros, or euros and cents: "EUR 635,000", "EUR 1,250.50".
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    places = 0 if cents == cents.to_integral_value() else 2
+    number = formats.number_format(cents, decimal_pos=places, force_grouping=True)
+    return gettext("EUR %(amount)s") % {"amount": number}
+
+
+# --- calls --------------------------------------------------------------------
+# Templates cannot pass arguments to methods; these filters do, and read only the
+# call's deadlines through `call.deadlines.all()`, which a prefetch serves.
+
+
+@register.filter
+def status_at(call, at: datetime):
+    """``{{ call|status_at:now }}``: the call's CallStatus at `at` (``.value``, ``.label``)."""
+    if call is None or at in (None, ""):
+        return None
+    return call.status_at(at)
+
+
+@register.filter
+def deadline_after(call, at: datetime):
+    """``{{ call|deadline_after:now }}``: the call's next Deadline after `at`, or None."""
+    if call is None or at in (None, ""):
+        return None
+    return call.deadline_after(at)

@@ -1,0 +1,93 @@
+"""/calls/: the list of calls, filtered by status, in a fixed number of queries."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from calls.models import deadline_on, opening_on
+from tests.factories import CallFactory, ProgrammeFactory
+
+URL = reverse("call_list")
+SEED_CALL = "AMIF-2024-TF2-AG-THB-01"  # open from 21 May to 21 August 2024
+JUNE_2024 = datetime(2024, 6, 1, 10, tzinfo=UTC)
+
+
+def identifiers(response) -> list[str]:
+    return [call.identifier for call in response.context["page"].object_list]
+
+
+@pytest.mark.usefixtures("demo")
+def test_closed_seed_calls_are_listed_when_asked_for(client):
+    response = client.get(URL, {"status": "closed"})
+    assert response.status_code == 200
+    assert len(identifiers(response)) == 9
+    assert "9 calls found" in response.text
+    assert identifiers(response)[0] == SEED_CALL  # the most recently closed first
+
+
+@pytest.mark.usefixtures("demo")
+@time_machine.travel(JUNE_2024, tick=False)
+def test_the_default_shows_open_and_forthcoming_calls_only(client):
+    response = client.get(URL)
+    assert identifiers(response) == [SEED_CALL]
+    assert "Open" in response.text
+    assert 'value="open" checked' in response.text
+    assert 'value="closed" checked' not in response.text
+
+
+@pytest.mark.usefixtures("demo")
+def test_today_no_seed_call_is_open_and_the_page_says_so(client):
+    response = client.get(URL, {"status": "open"})
+    assert identifiers(response) == []
+    assert "No call matches" in response.text
+
+
+@pytest.mark.django_db
+def test_status_can_be_repeated_and_unknown_values_are_ignored(client):
+    programme = ProgrammeFactory()
+    today = date.today()
+    open_call = CallFactory(
+        programme=programme,
+        opens_at=opening_on(today - timedelta(days=5)),
+        deadlines=[deadline_on(today + timedelta(days=5))],
+    )
+    forthcoming = CallFactory(
+        programme=programme,
+        opens_at=opening_on(today + timedelta(days=5)),
+        deadlines=[deadline_on(today + timedelta(days=50))],
+    )
+    closed = CallFactory(
+        programme=programme,
+        opens_at=opening_on(today - timedelta(days=50)),
+        deadlines=[deadline_on(today - timedelta(days=5))],
+    )
+    both = client.get(URL + "?status=open&status=closed")
+    assert set(identifiers(both)) == {open_call.identifier, closed.identifier}
+    unknown = client.get(URL, {"status": "sideways"})
+    assert set(identifiers(unknown)) == {open_call.identifier, forthcoming.identifier}
+
+
+@pytest.mark.django_db
+def test_pages_keep_the_status_filter(client, settings):
+    settings.CALLS_PER_PAGE = 2
+    CallFactory.create_batch(3, opens_at=opening_on(date(2020, 1, 1)))
+    response = client.get(URL, {"status": "closed"})
+    assert "status=closed&amp;page=2" in response.text
+    assert len(identifiers(client.get(URL, {"status": "closed", "page": 2}))) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number_of_calls", [3, 30])
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, number_of_calls
+):
+    programme = ProgrammeFactory()
+    CallFactory.create_batch(
+        number_of_calls, programme=programme, opens_at=opening_on(date(2020, 1, 1))
+    )
+    # The count, the page of calls with programme and fund, their deadlines.
+    with django_assert_max_num_queries(3):
+        response = client.get(URL, {"status": "closed"})
+    assert len(identifiers(response)) == min(number_of_calls, 25)

@@ -1,0 +1,61 @@
+"""/programmes/ and /programmes/<slug>/ show the programme facts of the source pages."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def test_the_list_shows_every_programme(client):
+    response = client.get(reverse("programme_list"))
+    assert response.status_code == 200
+    for title in [
+        "Asylum, Migration and Integration Fund (2021-2027)",
+        "Internal Security Fund for Police Cooperation (ISF-Police)",
+        "Internal Security Fund for Borders and Visa (ISF-Borders)",
+        "NDICI-Global Europe",
+        "Instrument for pre-accession assistance (IPA III)",
+    ]:
+        assert title in response.text
+    assert "EUR 9.9 billion" in response.text
+
+
+def test_the_amif_programme_page(client):
+    response = client.get(reverse("programme_detail", args=["amif-2021-2027"]))
+    assert response.status_code == 200
+    text = response.text
+    for fact in [
+        "EUR 9.9 billion",
+        "2021-2027",
+        "DG HOME",
+        "to strengthen and develop all aspects of the common European asylum system",
+        "supporting assisted voluntary return and reintegration",
+        "Migration and Citizenship",
+        "Researchers/Research Centers/Institutions",
+        "State-owned Enterprises",
+        "Ministry of Interior",
+        "Doris Constantinou",
+        "22 409904",
+        "Christina Hadjieconomou",
+        "22 409944",
+        "+3222991111",
+        "Commission switchboard",
+        "AMIF-2022-AG-CALL-THB",
+    ]:
+        assert fact in text, fact
+    assert text.count('class="call-row"') == 9
+
+
+def test_an_unknown_programme_is_not_found(client):
+    assert client.get(reverse("programme_detail", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "max_queries"),
+    [(reverse("programme_list"), 2), (reverse("programme_detail", args=["amif-2021-2027"]), 10)],
+)
+def test_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, url, max_queries
+):
+    with django_assert_max_num_queries(max_queries):
+        assert client.get(url).status_code == 200
