@@ -12,9 +12,11 @@ A deadline is the moment submission closes: a call is open from `opens_at`
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,33 @@ class TypeOfAction(models.TextChoices):
     OPERATING_GRANT = "OG", _("Operating grant")
 
 
+# Full-text search runs on PostgreSQL with English stemming; the identifier and title
+# weigh most, then the summary, then the description.
+SEARCH_CONFIG = "english"
+
+
+class SearchDocument(SearchVector):
+    """The weighted text a call is found by: a tsvector on PostgreSQL, NULL elsewhere.
+
+    Used as a stored generated column (`Call.search_document`) with a GIN index, so
+    a search reads an index instead of parsing 50,000 descriptions.
+    """
+
+    def __init__(self):
+        super().__init__(Value(""), config=SEARCH_CONFIG)
+
+    def as_sql(self, compiler, connection, **extra):
+        vector = (
+            SearchVector("identifier", "title", config=SEARCH_CONFIG, weight="A")
+            + SearchVector("summary", config=SEARCH_CONFIG, weight="B")
+            + SearchVector("description", config=SEARCH_CONFIG, weight="C")
+        )
+        return compiler.compile(vector.resolve_expression(compiler.query))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return "NULL", []
+
+
 def _deadlines_after(at: datetime):
     return Deadline.objects.filter(call=OuterRef("pk"), due_at__gt=at)
 
@@ -64,6 +93,11 @@ def _status_condition(status: str, at: datetime) -> Q:
         case CallStatus.CLOSED:
             return Q(opens_at__lte=at) & ~Q(still_to_come)
     raise ValueError(f"Unknown call status: {status!r}")
+
+
+def _closing_within_condition(days: int, at: datetime) -> Q:
+    due_soon = _deadlines_after(at).filter(due_at__lte=at + timedelta(days=days))
+    return _status_condition(CallStatus.OPEN, at) & Q(Exists(due_soon))
 
 
 class CallQuerySet(models.QuerySet):
@@ -87,8 +121,22 @@ class CallQuerySet(models.QuerySet):
     def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
         """Open calls with a deadline in the next `days` days after `at`."""
         at = at or timezone.now()
-        due_soon = _deadlines_after(at).filter(due_at__lte=at + timedelta(days=days))
-        return self.open(at=at).filter(Exists(due_soon))
+        return self.filter(_closing_within_condition(days, at))
+
+    def status_counts(self, *, at: datetime | None = None) -> dict[str, int]:
+        """How many calls have each status at `at`, and how many close within 7 and 30 days.
+
+        One query.
+        """
+        at = at or timezone.now()
+        counts = {
+            status.value: Count("pk", filter=_status_condition(status, at)) for status in CallStatus
+        }
+        for days in (7, 30):
+            counts[f"closing_within_{days}"] = Count(
+                "pk", filter=_closing_within_condition(days, at)
+            )
+        return self.order_by().aggregate(**counts)
 
     def order_by_closing(self, *, at: datetime | None = None) -> "CallQuerySet":
         """Soonest next deadline first; calls with no deadline left last, latest closed first."""
@@ -103,6 +151,46 @@ class CallQuerySet(models.QuerySet):
             models.F("last_due_at").desc(nulls_last=True),
             "identifier",
         )
+
+    def search(self, text: str) -> "CallQuerySet":
+        """Calls matching `text`, annotated with `relevance` (higher first).
+
+        An identifier code matching exactly, then partly, comes first. On PostgreSQL the
+        words are matched with stemming and ranked; other databases match substrings.
+        """
+        text = text.strip()
+        code = text.upper()
+        identifier_match = Case(
+            When(identifier=code, then=Value(2.0)),
+            When(identifier__contains=code, then=Value(1.0)),
+            default=Value(0.0),
+        )
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.alias(
+                    identifier_match=identifier_match,
+                    rank=SearchRank(models.F("search_document"), query),
+                )
+                .filter(Q(search_document=query) | Q(identifier__contains=code))
+                .annotate(relevance=models.F("identifier_match") * 10 + models.F("rank"))
+            )
+        words = Q()
+        for field in ("identifier", "title", "summary", "description"):
+            words |= Q(**{f"{field}__icontains": text})
+        return self.filter(words).annotate(relevance=identifier_match)
+
+    def closes_between(self, after=None, before=None) -> "CallQuerySet":
+        """Calls with a deadline on or after the date `after` and on or before `before`.
+
+        Dates are days in Brussels time.
+        """
+        deadlines = Deadline.objects.filter(call=OuterRef("pk"))
+        if after:
+            deadlines = deadlines.filter(due_at__gte=opening_on(after))
+        if before:
+            deadlines = deadlines.filter(due_at__lt=opening_on(before + timedelta(days=1)))
+        return self.filter(Exists(deadlines))
 
     def for_listing(self) -> "CallQuerySet":
         """What a list of calls shows, in a fixed number of queries."""
@@ -146,6 +234,9 @@ class Call(models.Model):
         _("budget (EUR)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     opens_at = models.DateTimeField(_("opening of submission"))
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -155,6 +246,7 @@ class Call(models.Model):
         ordering = ["-opens_at", "identifier"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
+        indexes = [GinIndex(fields=["search_document"], name="call_search_document")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(identifier__regex=IDENTIFIER_PATTERN),
@@ -235,6 +327,8 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due_at"]
+        # "Which calls still have a deadline to come" starts from the deadlines.
+        indexes = [models.Index(fields=["due_at"], name="deadline_due_at")]
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
         constraints = [

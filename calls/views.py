@@ -1,31 +1,29 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from calls.models import Call, CallStatus
+from calls.filters import CallFilter
+from calls.models import Call
 from programmes.models import ContactPoint
-
-DEFAULT_STATUSES = [CallStatus.OPEN, CallStatus.FORTHCOMING]
-
-
-def _requested_statuses(request) -> list[str]:
-    """Statuses asked for in the URL (`?status=open&status=closed`); unknown values are ignored."""
-    asked = [s for s in request.GET.getlist("status") if s in CallStatus.values]
-    return asked or DEFAULT_STATUSES
 
 
 def call_list(request):
-    now = timezone.now()
-    statuses = _requested_statuses(request)
-    calls = Call.objects.with_status(statuses, at=now).order_by_closing(at=now).for_listing()
+    filters = CallFilter(request.GET)
+    calls = filters.qs.for_listing()
     page = Paginator(calls, settings.CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate(filters.at)
     context = {
+        "filter": filters,
+        "facets": filters.facets(),
         "page": page,
-        "now": now,
-        "statuses": statuses,
-        "status_choices": CallStatus.choices,
+        "now": filters.at,
+        "today": today,
+        "in_7_days": today + timedelta(days=7),
+        "in_30_days": today + timedelta(days=30),
     }
     return render(request, "calls/call_list.html", context)
 

@@ -87,7 +87,8 @@ def test_the_list_runs_a_fixed_number_of_queries(
     CallFactory.create_batch(
         number_of_calls, programme=programme, opens_at=opening_on(date(2020, 1, 1))
     )
-    # The count, the page of calls with programme and fund, their deadlines.
-    with django_assert_max_num_queries(3):
+    # Choices of the fund, programme, eligibility and theme filters (4), the status and
+    # fund counts (2), the count, the page of calls with programme and fund, their deadlines.
+    with django_assert_max_num_queries(9):
         response = client.get(URL, {"status": "closed"})
     assert len(identifiers(response)) == min(number_of_calls, 25)

@@ -1,0 +1,146 @@
+"""The filters of /calls/, written once for the pages and the API.
+
+Query parameters are part of the public interface (partners link to them):
+`q`, `status` (repeatable; default open and forthcoming), `fund` (code), `programme`
+(slug), `eligible` (participant type slug), `theme` (slug), `closes_after` and
+`closes_before` (dates, Brussels time), `sort` (`closes_at`, `-opens_at`, `relevance`).
+A value that is not valid is reported on the form and not applied.
+"""
+
+from datetime import datetime
+
+import django_filters
+from django import forms
+from django.db import models
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call, CallQuerySet, CallStatus
+from programmes.models import Fund, ParticipantType, Programme, Theme
+
+DEFAULT_STATUSES = [CallStatus.OPEN, CallStatus.FORTHCOMING]
+
+
+class Sort(models.TextChoices):
+    CLOSES_AT = "closes_at", _("Closing soonest")
+    NEWEST = "-opens_at", _("Newest first")
+    RELEVANCE = "relevance", _("Best match")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CallFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("closes_after"), cleaned.get("closes_before")
+        if after and before and after > before:
+            self.add_error("closes_before", _("This date comes before the “closes after” date."))
+        return cleaned
+
+
+class CallFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    # Status and sort are applied last, in filter_queryset(), because they have defaults.
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=CallStatus.choices, method="applied_later",
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    fund = django_filters.ModelChoiceFilter(
+        label=_("Fund"), queryset=Fund.objects.all(), to_field_name="code",
+        field_name="programme__fund", empty_label=_("All funds"),
+    )  # fmt: skip
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=Programme.objects.all(), to_field_name="slug",
+        empty_label=_("All programmes"),
+    )  # fmt: skip
+    eligible = django_filters.ModelChoiceFilter(
+        label=_("Who can apply"), queryset=ParticipantType.objects.all(), to_field_name="slug",
+        field_name="programme__eligible_participants", empty_label=_("Anyone"),
+    )  # fmt: skip
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug",
+        field_name="programme__themes", empty_label=_("All themes"),
+    )  # fmt: skip
+    closes_after = django_filters.DateFilter(
+        label=_("Closes on or after"), method="filter_closes_after", widget=DateInput
+    )
+    closes_before = django_filters.DateFilter(
+        label=_("Closes on or before"), method="filter_closes_before", widget=DateInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=Sort.choices, method="applied_later", empty_label=None
+    )
+
+    class Meta:
+        model = Call
+        fields: list[str] = []
+        form = CallFilterForm
+
+    def __init__(self, data=None, queryset=None, *, at: datetime | None = None, **kwargs):
+        self.at = at or timezone.now()
+        super().__init__(data, queryset if queryset is not None else Call.objects.all(), **kwargs)
+
+    def filter_q(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
+        return queryset.search(value)
+
+    def filter_closes_after(self, queryset, name, value):
+        return queryset.closes_between(after=value)
+
+    def filter_closes_before(self, queryset, name, value):
+        return queryset.closes_between(before=value)
+
+    def applied_later(self, queryset, name, value):
+        return queryset
+
+    @property
+    def statuses(self) -> list[str]:
+        return self._cleaned("status") or DEFAULT_STATUSES
+
+    @property
+    def chosen_sort(self) -> str:
+        wanted = self._cleaned("sort")
+        if wanted == Sort.RELEVANCE and not self._cleaned("q"):
+            wanted = None
+        return wanted or (Sort.RELEVANCE if self._cleaned("q") else Sort.CLOSES_AT)
+
+    def _cleaned(self, name: str):
+        """A filter's valid value, or None (an invalid value is reported, not applied)."""
+        self.form.errors  # noqa: B018 - validates the form once, filling cleaned_data
+        return getattr(self.form, "cleaned_data", {}).get(name)
+
+    def filter_queryset(self, queryset: CallQuerySet) -> CallQuerySet:
+        queryset = super().filter_queryset(queryset).with_status(self.statuses, at=self.at)
+        return self._sorted(queryset)
+
+    def _sorted(self, queryset: CallQuerySet) -> CallQuerySet:
+        by_closing = queryset.order_by_closing(at=self.at)
+        if self.chosen_sort == Sort.NEWEST:
+            return queryset.order_by("-opens_at", "identifier")
+        if self.chosen_sort == Sort.RELEVANCE:
+            return by_closing.order_by("-relevance", *by_closing.query.order_by)
+        return by_closing
+
+    def _filtered_except(self, excluded: str) -> CallQuerySet:
+        """The calls that every filter but `excluded` lets through (for facet counts)."""
+        queryset = self.queryset.all()
+        for name, flt in self.filters.items():
+            value = self._cleaned(name)
+            if name != excluded and value not in (None, "", []):
+                queryset = flt.filter(queryset, value)
+        return queryset
+
+    def facets(self) -> dict:
+        """Counts for the filters: per status and closing soon (two queries), per fund (one)."""
+        by_status = self._filtered_except("status").status_counts(at=self.at)
+        by_fund = (
+            self._filtered_except("fund")
+            .with_status(self.statuses, at=self.at)
+            .order_by()
+            .values("programme__fund__code")
+            .annotate(count=Count("pk"))
+        )
+        funds = {row["programme__fund__code"]: row["count"] for row in by_fund}
+        return {"status": by_status, "fund": funds}

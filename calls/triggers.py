@@ -1,0 +1,112 @@
+"""Every deadline comes after its call opens, enforced by the database.
+
+The rule spans two tables (a deadline and its call's opening), which a CHECK
+constraint cannot express, so triggers enforce it on both sides: inserting or
+moving a deadline, and moving a call's opening. PostgreSQL and SQLite raise an
+integrity error with the same message. Migrations call `create` and `drop`; keep
+the SQL here stable, since applied migrations rely on it.
+"""
+
+from django.db import migrations
+
+MESSAGE = "A deadline must come after the call opens."
+
+POSTGRESQL = f"""
+CREATE FUNCTION calls_deadline_after_opening() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM calls_call c
+               WHERE c.id = NEW.call_id AND NEW.due_at <= c.opens_at) THEN
+        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER calls_deadline_after_opening
+    BEFORE INSERT OR UPDATE OF due_at, call_id ON calls_deadline
+    FOR EACH ROW EXECUTE FUNCTION calls_deadline_after_opening();
+
+CREATE FUNCTION calls_opening_before_deadlines() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM calls_deadline d
+               WHERE d.call_id = NEW.id AND d.due_at <= NEW.opens_at) THEN
+        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER calls_opening_before_deadlines
+    BEFORE UPDATE OF opens_at ON calls_call
+    FOR EACH ROW EXECUTE FUNCTION calls_opening_before_deadlines();
+"""
+
+POSTGRESQL_REVERSE = """
+DROP TRIGGER IF EXISTS calls_opening_before_deadlines ON calls_call;
+DROP FUNCTION IF EXISTS calls_opening_before_deadlines();
+DROP TRIGGER IF EXISTS calls_deadline_after_opening ON calls_deadline;
+DROP FUNCTION IF EXISTS calls_deadline_after_opening();
+"""
+
+# SQLite stores moments as UTC text in one format, so text order is time order.
+SQLITE = [
+    f"""
+    CREATE TRIGGER calls_deadline_after_opening_insert BEFORE INSERT ON calls_deadline
+    WHEN NEW.due_at <= (SELECT opens_at FROM calls_call WHERE id = NEW.call_id)
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
+    """,
+    f"""
+    CREATE TRIGGER calls_deadline_after_opening_update BEFORE UPDATE OF due_at, call_id
+    ON calls_deadline
+    WHEN NEW.due_at <= (SELECT opens_at FROM calls_call WHERE id = NEW.call_id)
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
+    """,
+    f"""
+    CREATE TRIGGER calls_opening_before_deadlines BEFORE UPDATE OF opens_at ON calls_call
+    WHEN EXISTS (SELECT 1 FROM calls_deadline WHERE call_id = NEW.id AND due_at <= NEW.opens_at)
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
+    """,
+]
+
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS calls_deadline_after_opening_insert;",
+    "DROP TRIGGER IF EXISTS calls_deadline_after_opening_update;",
+    "DROP TRIGGER IF EXISTS calls_opening_before_deadlines;",
+]
+
+
+def _run(schema_editor, postgresql, sqlite) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(postgresql)
+    elif vendor == "sqlite":
+        for statement in sqlite:
+            schema_editor.execute(statement)
+    else:
+        raise NotImplementedError(f"No deadline trigger for the {vendor} database.")
+
+
+def create(schema_editor) -> None:
+    _run(schema_editor, POSTGRESQL, SQLITE)
+
+
+def drop(schema_editor) -> None:
+    _run(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
+
+
+def sqlite_rebuild_guard():
+    """Operations to put around a migration step that rebuilds `calls_call` on SQLite.
+
+    SQLite alters a table by copying it to a new one; triggers that name the table
+    fail meanwhile, so they are dropped first and created again after.
+    """
+
+    def on_sqlite(action):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor == "sqlite":
+                action(schema_editor)
+
+        return run
+
+    return (
+        migrations.RunPython(on_sqlite(drop), on_sqlite(create)),
+        migrations.RunPython(on_sqlite(create), on_sqlite(drop)),
+    )
