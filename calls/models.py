@@ -286,6 +286,19 @@ class Call(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def related_calls(self) -> CallQuerySet:
+        """Other topics of the same call first, then other calls of the same programme."""
+        same_parent = Q(parent_identifier=self.parent_identifier) if self.parent_identifier else Q()
+        siblings = (
+            Case(When(same_parent, then=Value(0)), default=Value(1)) if same_parent else Value(1)
+        )
+        return (
+            Call.objects.filter(programme_id=self.programme_id)
+            .exclude(pk=self.pk)
+            .annotate(sibling_order=siblings)
+            .order_by("sibling_order", "-opens_at", "identifier")
+        )
+
     # Deadlines are read through `self.deadlines.all()`, so a prefetch serves them.
 
     def status_at(self, at: datetime) -> CallStatus:

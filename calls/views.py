@@ -3,11 +3,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call
+from calls.models import Call, Deadline
 from programmes.models import ContactPoint
 
 
@@ -38,4 +41,36 @@ def call_detail(request, identifier: str):
         ),
         identifier=identifier,
     )
-    return render(request, "calls/call_detail.html", {"call": call, "now": timezone.now()})
+    context = {
+        "call": call,
+        "related": call.related_calls().for_listing()[:5],
+        "now": timezone.now(),
+    }
+    return render(request, "calls/call_detail.html", context)
+
+
+def call_calendar(request, identifier: str):
+    """The call's deadlines as an .ics file to add to a calendar."""
+    call = get_object_or_404(Call.objects.prefetch_related("deadlines"), identifier=identifier)
+    deadlines = list(call.deadlines.all())
+    for deadline in deadlines:
+        deadline.call = call
+    body = deadlines_calendar(deadlines, name=call.identifier)
+    return _ics_response(body, f"{call.identifier}.ics")
+
+
+def deadlines_calendar_view(request):
+    """Every deadline, optionally of one fund (`fund=` code) or programme (`programme=` slug)."""
+    deadlines = Deadline.objects.select_related("call").order_by("due_at")
+    if fund := request.GET.get("fund"):
+        deadlines = deadlines.filter(call__programme__fund__code=fund)
+    if programme := request.GET.get("programme"):
+        deadlines = deadlines.filter(call__programme__slug=programme)
+    body = deadlines_calendar(deadlines, name=_("Deadlines of EU migration funding calls"))
+    return _ics_response(body, "deadlines.ics")
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

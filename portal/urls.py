@@ -1,11 +1,38 @@
+"""Root URLs. Pages are in English at / and in French under /fr/; feeds, calendars,
+the sitemap and the admin have one address for every language."""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from calls.feeds import NewCallsFeed
+from calls.views import deadlines_calendar_view
 from portal import views
+from portal.sitemaps import SITEMAPS
+from projects import views as projects_views
+from projects.feeds import NewsFeed
+from projects.urls import country_urls, initiative_urls
 
 urlpatterns = [
+    path("feeds/calls/", NewCallsFeed(), name="calls_feed"),
+    path("feeds/news/", NewsFeed(), name="news_feed"),
+    path("calendar/deadlines.ics", deadlines_calendar_view, name="deadlines_calendar"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("calls/", include("calls.urls")),
     path("programmes/", include("programmes.urls")),
-    path("admin/", admin.site.urls),
-]
+    path("initiatives/", include(initiative_urls)),
+    path("countries/", include(country_urls)),
+    path("regions/", projects_views.region_list, name="region_list"),
+    path("news/", projects_views.news_list, name="news_list"),
+    # Inside the prefixed patterns so that the switcher on a French page posts to
+    # /fr/i18n/setlang/, where Django can translate the French "next" address back.
+    path("i18n/", include("django.conf.urls.i18n")),
+    prefix_default_language=False,
+)

@@ -1,7 +1,10 @@
 """Initiatives run by implementers, the news about them, and where EU funding reaches."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -25,6 +28,11 @@ class Region(models.Model):
         return self.name
 
 
+class CountryQuerySet(models.QuerySet):
+    def with_initiative_counts(self) -> "CountryQuerySet":
+        return self.annotate(initiative_count=models.Count("initiatives", distinct=True))
+
+
 class Country(models.Model):
     """A country the portal has something about: initiatives, support, news, contacts."""
 
@@ -39,6 +47,8 @@ class Country(models.Model):
     )
     description = models.TextField(_("EU support"), blank=True)
 
+    objects = CountryQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("country")
@@ -47,9 +57,20 @@ class Country(models.Model):
     def __str__(self) -> str:
         return str(self.code.name)
 
+    def get_absolute_url(self) -> str:
+        return reverse("country_detail", args=[self.code.code])
+
     @property
     def name(self) -> str:
         return str(self.code.name)
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def active(self, *, on: date) -> "InitiativeQuerySet":
+        """Initiatives whose period includes the day `on` (an open end counts as ongoing)."""
+        started = Q(starts_on__isnull=True) | Q(starts_on__lte=on)
+        not_ended = Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        return self.filter(started & not_ended)
 
 
 class Initiative(models.Model):
@@ -96,6 +117,8 @@ class Initiative(models.Model):
         Fund, verbose_name=_("funding sources"), blank=True, related_name="initiatives"
     )
 
+    objects = InitiativeQuerySet.as_manager()
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("initiative")
@@ -117,6 +140,15 @@ class Initiative(models.Model):
         if self.acronym and self.acronym != self.title:
             return f"{self.acronym}: {self.title}"
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiative_detail", args=[self.slug])
+
+    def is_active_on(self, day: date) -> bool:
+        """The Python form of `InitiativeQuerySet.active()`."""
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
 
 
 class InitiativePriority(OrderedText):
@@ -149,6 +181,11 @@ class PartnerAction(OrderedText):
         ]
 
 
+class NewsItemQuerySet(models.QuerySet):
+    def for_listing(self) -> "NewsItemQuerySet":
+        return self.select_related("initiative").prefetch_related("countries")
+
+
 class NewsItem(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -169,6 +206,8 @@ class NewsItem(models.Model):
         Country, verbose_name=_("countries"), blank=True, related_name="news"
     )
 
+    objects = NewsItemQuerySet.as_manager()
+
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         verbose_name = _("news item")
@@ -176,6 +215,9 @@ class NewsItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('news_list')}#{self.slug}"
 
 
 class SupportFigure(models.Model):

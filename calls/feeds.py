@@ -1,0 +1,34 @@
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import Call
+
+FEED_LENGTH = 50
+
+
+class NewCallsFeed(Feed):
+    """Atom feed of the calls most recently added to the portal."""
+
+    feed_type = Atom1Feed
+    title = _("New calls for proposals")
+    subtitle = _("Calls for proposals on migration, asylum and integration, newest first.")
+    link = "/calls/"
+
+    def items(self):
+        return Call.objects.select_related("programme__fund").order_by("-created_at")[:FEED_LENGTH]
+
+    def item_title(self, call: Call) -> str:
+        return f"{call.identifier}: {call.title}"
+
+    def item_description(self, call: Call) -> str:
+        return call.summary or call.description
+
+    def item_pubdate(self, call: Call):
+        return call.created_at
+
+    def item_updateddate(self, call: Call):
+        return call.updated_at
+
+    def item_categories(self, call: Call):
+        return [call.programme.fund.code]

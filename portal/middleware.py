@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
+from django.urls import is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class PreferredLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, plus: honour the browser's language on a first visit.
+
+    English pages have no prefix (/calls/) and French pages live under /fr/. With an
+    unprefixed default language Django always answers in English, so a visitor whose
+    browser prefers French (Accept-Language) and who has not chosen a language yet (no
+    language cookie, set by the switcher) is sent to the French page.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        if request.method not in ("GET", "HEAD") or self._chose_already(request):
+            return None
+        if translation.get_language_from_path(request.path_info):
+            return None
+        preferred = translation.get_language_from_request(request)
+        target = f"/{preferred}{request.path_info}"
+        if preferred != settings.LANGUAGE_CODE and self._exists_in(preferred, target, request):
+            redirect = HttpResponseRedirect(f"/{preferred}{request.get_full_path()}")
+            patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+            return redirect
+        return None
+
+    @staticmethod
+    def _exists_in(language: str, path: str, request) -> bool:
+        # Language-prefixed URLs only resolve while their language is active.
+        with translation.override(language):
+            return bool(is_valid_path(path, getattr(request, "urlconf", None)))
+
+    @staticmethod
+    def _chose_already(request) -> bool:
+        return settings.LANGUAGE_COOKIE_NAME in request.COOKIES

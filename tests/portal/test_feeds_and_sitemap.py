@@ -1,0 +1,56 @@
+"""Atom feeds of calls and news, the sitemap and robots.txt."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.usefixtures("demo")
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def atom_entries(response) -> list[ET.Element]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content).findall(f"{ATOM}entry")
+
+
+def test_the_calls_feed_lists_every_call(client):
+    entries = atom_entries(client.get(reverse("calls_feed")))
+    titles = [entry.findtext(f"{ATOM}title") for entry in entries]
+    assert len(titles) == 9
+    assert any(title.startswith("AMIF-2024-TF2-AG-THB-01: ") for title in titles)
+    links = [entry.find(f"{ATOM}link").get("href") for entry in entries]
+    assert "http://testserver/calls/AMIF-2024-TF2-AG-THB-01/" in links
+
+
+def test_the_news_feed_lists_dated_items_newest_first(client):
+    entries = atom_entries(client.get(reverse("news_feed")))
+    assert len(entries) == 6
+    assert entries[0].findtext(f"{ATOM}title").startswith("BOMCA advances its work")
+    assert entries[0].findtext(f"{ATOM}updated").startswith("2024-07-26")
+
+
+def test_the_sitemap_lists_pages_in_both_languages(client):
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    locations = {url.findtext(f"{SITEMAP}loc") for url in ET.fromstring(response.content)}
+    for path in [
+        "/calls/AMIF-2024-TF2-AG-THB-01/",
+        "/fr/calls/AMIF-2024-TF2-AG-THB-01/",
+        "/programmes/amif-2021-2027/",
+        "/initiatives/mpf/",
+        "/countries/MD/",
+        "/regions/",
+        "/news/",
+    ]:
+        assert f"http://testserver{path}" in locations, path
+
+
+def test_robots_txt_points_to_the_sitemap(client, settings):
+    settings.SITE_URL = "https://funding.example.eu"
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain"
+    assert "Sitemap: https://funding.example.eu/sitemap.xml" in response.text
+    assert "Disallow: /admin/" in response.text

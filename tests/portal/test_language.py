@@ -1,0 +1,48 @@
+"""English at /, French under /fr/; the browser's language on a first visit; the switcher."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def test_french_pages_live_under_fr(client):
+    response = client.get("/fr/calls/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert '<html lang="fr"' in response.text
+
+
+def test_english_is_the_default(client):
+    response = client.get("/calls/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+
+
+def test_a_browser_preferring_french_is_sent_to_the_french_page(client):
+    response = client.get("/calls/?status=closed", headers={"accept-language": "fr-BE,fr;q=0.9"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/calls/?status=closed"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_chosen_language_wins_over_the_browsers(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/calls/", headers={"accept-language": "fr"})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+
+
+def test_the_switcher_sets_the_language_and_returns_to_the_same_page(client):
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/calls/?q=x"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/calls/?q=x"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    back = client.post("/fr/i18n/setlang/", {"language": "en", "next": "/fr/calls/"})
+    assert back["Location"] == "/calls/"
+
+
+def test_feeds_and_the_admin_are_not_redirected(client):
+    assert client.get("/feeds/calls/", headers={"accept-language": "fr"}).status_code == 200
+    assert client.get("/admin/login/", headers={"accept-language": "fr"}).status_code == 200
