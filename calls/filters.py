@@ -12,7 +12,6 @@ from datetime import datetime
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,24 +122,34 @@ class CallFilter(django_filters.FilterSet):
             return by_closing.order_by("-relevance", *by_closing.query.order_by)
         return by_closing
 
-    def _filtered_except(self, excluded: str) -> CallQuerySet:
-        """The calls that every filter but `excluded` lets through (for facet counts)."""
+    def _filtered_except(self, *excluded: str) -> CallQuerySet:
+        """The calls that every filter but the `excluded` ones lets through (for counts)."""
         queryset = self.queryset.all()
         for name, flt in self.filters.items():
             value = self._cleaned(name)
-            if name != excluded and value not in (None, "", []):
+            if name not in excluded and value not in (None, "", []):
                 queryset = flt.filter(queryset, value)
         return queryset
 
     def facets(self) -> dict:
-        """Counts for the filters: per status and closing soon (two queries), per fund (one)."""
-        by_status = self._filtered_except("status").status_counts(at=self.at)
-        by_fund = (
-            self._filtered_except("fund")
-            .with_status(self.statuses, at=self.at)
-            .order_by()
-            .values("programme__fund__code")
-            .annotate(count=Count("pk"))
-        )
-        funds = {row["programme__fund__code"]: row["count"] for row in by_fund}
-        return {"status": by_status, "fund": funds}
+        """Counts for the filters: per status and closing soon (with every filter but the
+        status), and per fund (with every filter but the fund).
+
+        Two queries: counts per programme (read from an index), then each programme's fund.
+        """
+        rows = self._filtered_except("status", "fund").status_counts(at=self.at, by="programme")
+        fund_of = dict(Programme.objects.values_list("pk", "fund__code"))
+        chosen_fund = self._cleaned("fund")
+        by_status = dict.fromkeys([*CallStatus.values, "closing_within_7", "closing_within_30"], 0)
+        by_fund: dict[str, int] = {}
+        for row in rows:
+            fund = fund_of[row["programme"]]
+            if chosen_fund is None or fund == chosen_fund.code:
+                for key in by_status:
+                    by_status[key] += row[key]
+            # Statuses do not overlap: a fund's calls with the chosen statuses are the sum
+            # of its counts for those statuses.
+            in_statuses = sum(row[status] for status in self.statuses)
+            if in_statuses:
+                by_fund[fund] = by_fund.get(fund, 0) + in_statuses
+        return {"status": by_status, "fund": dict(sorted(by_fund.items()))}

@@ -9,6 +9,7 @@ A deadline is the moment submission closes: a call is open from `opens_at`
 (inclusive) until its last deadline (exclusive).
 """
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,8 @@ class TypeOfAction(models.TextChoices):
     OPERATING_GRANT = "OG", _("Operating grant")
 
 
+IDENTIFIER_FRAGMENT = re.compile(r"[A-Za-z0-9]*(-[A-Za-z0-9]*)+|[A-Za-z]*[0-9][A-Za-z0-9]*")
+
 # Full-text search runs on PostgreSQL with English stemming; the identifier and title
 # weigh most, then the summary, then the description.
 SEARCH_CONFIG = "english"
@@ -83,16 +86,35 @@ def _deadlines_after(at: datetime):
 
 
 def _status_condition(status: str, at: datetime) -> Q:
-    """The SQL form of `Call.status_at()` for one status."""
-    still_to_come = Exists(_deadlines_after(at))
+    """The SQL form of `Call.status_at()` for one status.
+
+    "A deadline after `at` exists" reads as "submission ends after `at`", from the
+    column the database keeps. As opens_at <= submission_ends_at, the three statuses
+    split the time line: before opening, until the end, after the end.
+    """
     match status:
         case CallStatus.FORTHCOMING:
             return Q(opens_at__gt=at)
         case CallStatus.OPEN:
-            return Q(opens_at__lte=at) & Q(still_to_come)
+            return Q(opens_at__lte=at, submission_ends_at__gt=at)
         case CallStatus.CLOSED:
-            return Q(opens_at__lte=at) & ~Q(still_to_come)
+            return Q(submission_ends_at__lte=at)
     raise ValueError(f"Unknown call status: {status!r}")
+
+
+def _statuses_condition(statuses, at: datetime) -> Q:
+    """Calls with any of `statuses`: one range on an indexed column where it can be."""
+    wanted = {CallStatus(status) for status in statuses}
+    if wanted == {CallStatus.OPEN, CallStatus.FORTHCOMING}:
+        return Q(submission_ends_at__gt=at)
+    if wanted == {CallStatus.OPEN, CallStatus.CLOSED}:
+        return Q(opens_at__lte=at)
+    if wanted == set(CallStatus):
+        return Q()
+    condition = Q(pk__in=[])
+    for status in wanted:
+        condition |= _status_condition(status, at)
+    return condition
 
 
 def _closing_within_condition(days: int, at: datetime) -> Q:
@@ -112,21 +134,17 @@ class CallQuerySet(models.QuerySet):
 
     def with_status(self, statuses, *, at: datetime | None = None) -> "CallQuerySet":
         """Calls whose status at `at` (default: now) is any of `statuses`."""
-        at = at or timezone.now()
-        condition = Q(pk__in=[])
-        for status in statuses:
-            condition |= _status_condition(status, at)
-        return self.filter(condition)
+        return self.filter(_statuses_condition(statuses, at or timezone.now()))
 
     def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
         """Open calls with a deadline in the next `days` days after `at`."""
         at = at or timezone.now()
         return self.filter(_closing_within_condition(days, at))
 
-    def status_counts(self, *, at: datetime | None = None) -> dict[str, int]:
+    def status_counts(self, *, at: datetime | None = None, by: str | None = None):
         """How many calls have each status at `at`, and how many close within 7 and 30 days.
 
-        One query.
+        One query. With `by` (a field path), one row of counts per value of that field.
         """
         at = at or timezone.now()
         counts = {
@@ -136,19 +154,29 @@ class CallQuerySet(models.QuerySet):
             counts[f"closing_within_{days}"] = Count(
                 "pk", filter=_closing_within_condition(days, at)
             )
+        if by:
+            return self.order_by().values(by).annotate(**counts)
         return self.order_by().aggregate(**counts)
 
     def order_by_closing(self, *, at: datetime | None = None) -> "CallQuerySet":
-        """Soonest next deadline first; calls with no deadline left last, latest closed first."""
+        """Soonest next deadline first; closed calls last, the latest closed first.
+
+        Only calls with several deadlines need a subquery for their next one.
+        """
         at = at or timezone.now()
-        next_due = _deadlines_after(at).order_by("due_at").values("due_at")[:1]
-        last_due = Deadline.objects.filter(call=OuterRef("pk")).order_by("-due_at")
-        return self.annotate(
-            next_due_at=Subquery(next_due),
-            last_due_at=Subquery(last_due.values("due_at")[:1]),
+        next_of_several = Subquery(_deadlines_after(at).order_by("due_at").values("due_at")[:1])
+        still_open = Q(submission_ends_at__gt=at)
+        return self.alias(
+            closed=Case(When(still_open, then=Value(0)), default=Value(1)),
+            next_due_at=Case(
+                When(still_open & Q(deadline_count__gt=1), then=next_of_several),
+                When(still_open & Q(deadline_count=1), then=models.F("submission_ends_at")),
+                default=None,
+            ),
         ).order_by(
+            "closed",
             models.F("next_due_at").asc(nulls_last=True),
-            models.F("last_due_at").desc(nulls_last=True),
+            models.F("submission_ends_at").desc(nulls_last=True),
             "identifier",
         )
 
@@ -167,12 +195,17 @@ class CallQuerySet(models.QuerySet):
         )
         if connections[self.db].vendor == "postgresql":
             query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            matches = Q(search_document=query)
+            if IDENTIFIER_FRAGMENT.fullmatch(text):
+                # A piece of an identifier code ("TF2-AG-CALL-0") may not be a whole
+                # word; only then is the slower substring test worth it.
+                matches |= Q(identifier__contains=code)
             return (
                 self.alias(
                     identifier_match=identifier_match,
                     rank=SearchRank(models.F("search_document"), query),
                 )
-                .filter(Q(search_document=query) | Q(identifier__contains=code))
+                .filter(matches)
                 .annotate(relevance=models.F("identifier_match") * 10 + models.F("rank"))
             )
         words = Q()
@@ -225,7 +258,11 @@ class Call(models.Model):
         help_text=_("Paragraphs separated by a blank line; lines starting with '- ' are bullets."),
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="calls"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="calls",
+        db_index=False,  # led by call_programme_schedule (Meta.indexes)
     )
     type_of_action = models.CharField(
         _("type of action"), max_length=10, choices=TypeOfAction, blank=True
@@ -234,6 +271,12 @@ class Call(models.Model):
         _("budget (EUR)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     opens_at = models.DateTimeField(_("opening of submission"))
+    # Kept by database triggers from the deadlines (calls/triggers.py); never written
+    # by the application. The end of submission is the last deadline, or the opening
+    # for a call without deadlines, so opens_at <= submission_ends_at always; it makes
+    # the status a comparison of indexed columns in SQL.
+    submission_ends_at = models.DateTimeField(null=True, editable=False)
+    deadline_count = models.PositiveSmallIntegerField(default=0, editable=False)
     search_document = models.GeneratedField(
         expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
     )
@@ -246,7 +289,23 @@ class Call(models.Model):
         ordering = ["-opens_at", "identifier"]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
-        indexes = [GinIndex(fields=["search_document"], name="call_search_document")]
+        indexes = [
+            GinIndex(fields=["search_document"], name="call_search_document"),
+            models.Index(fields=["opens_at"], name="call_opens_at"),
+            # Narrow and covering: counting calls by status, fund and closing date, and
+            # ordering a list by deadline, read this index instead of the wide rows.
+            models.Index(
+                fields=["submission_ends_at", "opens_at"],
+                include=["id", "programme", "deadline_count", "identifier"],
+                name="call_schedule",
+            ),
+            # A programme's calls, and the counts per programme and status, in index order.
+            models.Index(
+                fields=["programme", "submission_ends_at", "opens_at"],
+                include=["id"],
+                name="call_programme_schedule",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(identifier__regex=IDENTIFIER_PATTERN),

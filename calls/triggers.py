@@ -96,7 +96,8 @@ def sqlite_rebuild_guard():
     """Operations to put around a migration step that rebuilds `calls_call` on SQLite.
 
     SQLite alters a table by copying it to a new one; triggers that name the table
-    fail meanwhile, so they are dropped first and created again after.
+    fail meanwhile, so they are dropped first and created again after. (A migration
+    after 0004 must also drop and recreate the schedule triggers in the same way.)
     """
 
     def on_sqlite(action):
@@ -110,3 +111,91 @@ def sqlite_rebuild_guard():
         migrations.RunPython(on_sqlite(drop), on_sqlite(create)),
         migrations.RunPython(on_sqlite(create), on_sqlite(drop)),
     )
+
+
+# --- The schedule columns: calls_call.submission_ends_at and deadline_count ---
+# The end of submission (the latest deadline, or the opening when a call has none)
+# and the number of deadlines are kept on the call so that the status of 50,000
+# calls is a comparison of indexed columns. Only these triggers write them: any
+# write to a call recomputes them from its deadlines (so a stale value sent by the
+# ORM is corrected), and any change to a deadline touches its call.
+
+SCHEDULE_POSTGRESQL = """
+CREATE FUNCTION calls_call_schedule() RETURNS trigger AS $$
+BEGIN
+    SELECT coalesce(max(due_at), NEW.opens_at), count(*)
+    INTO NEW.submission_ends_at, NEW.deadline_count
+    FROM calls_deadline WHERE call_id = NEW.id;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER calls_call_schedule BEFORE INSERT OR UPDATE ON calls_call
+    FOR EACH ROW EXECUTE FUNCTION calls_call_schedule();
+
+CREATE FUNCTION calls_deadline_touch_call() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE calls_call SET deadline_count = 0 WHERE id = OLD.call_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE calls_call SET deadline_count = 0 WHERE id = NEW.call_id;
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER calls_deadline_touch_call AFTER INSERT OR UPDATE OR DELETE ON calls_deadline
+    FOR EACH ROW EXECUTE FUNCTION calls_deadline_touch_call();
+
+UPDATE calls_call SET deadline_count = 0;
+"""
+
+SCHEDULE_POSTGRESQL_REVERSE = """
+DROP TRIGGER IF EXISTS calls_deadline_touch_call ON calls_deadline;
+DROP FUNCTION IF EXISTS calls_deadline_touch_call();
+DROP TRIGGER IF EXISTS calls_call_schedule ON calls_call;
+DROP FUNCTION IF EXISTS calls_call_schedule();
+"""
+
+
+def _sqlite_refresh(call_id: str) -> str:
+    return f"""UPDATE calls_call SET
+        submission_ends_at = coalesce(
+            (SELECT max(due_at) FROM calls_deadline WHERE call_id = {call_id}), opens_at),
+        deadline_count = (SELECT count(*) FROM calls_deadline WHERE call_id = {call_id})
+        WHERE id = {call_id};"""
+
+
+# SQLite cannot change NEW in a trigger: AFTER triggers update the row again (a
+# trigger does not fire itself, as recursive triggers are off by default).
+SCHEDULE_SQLITE = [
+    f"CREATE TRIGGER calls_call_schedule_insert AFTER INSERT ON calls_call "
+    f"BEGIN {_sqlite_refresh('NEW.id')} END;",
+    f"CREATE TRIGGER calls_call_schedule_update AFTER UPDATE ON calls_call "
+    f"BEGIN {_sqlite_refresh('NEW.id')} END;",
+    f"CREATE TRIGGER calls_deadline_schedule_insert AFTER INSERT ON calls_deadline "
+    f"BEGIN {_sqlite_refresh('NEW.call_id')} END;",
+    f"CREATE TRIGGER calls_deadline_schedule_update AFTER UPDATE ON calls_deadline "
+    f"BEGIN {_sqlite_refresh('OLD.call_id')} {_sqlite_refresh('NEW.call_id')} END;",
+    f"CREATE TRIGGER calls_deadline_schedule_delete AFTER DELETE ON calls_deadline "
+    f"BEGIN {_sqlite_refresh('OLD.call_id')} END;",
+    "UPDATE calls_call SET deadline_count = 0;",
+]
+
+SCHEDULE_SQLITE_REVERSE = [
+    f"DROP TRIGGER IF EXISTS {name};"
+    for name in (
+        "calls_call_schedule_insert",
+        "calls_call_schedule_update",
+        "calls_deadline_schedule_insert",
+        "calls_deadline_schedule_update",
+        "calls_deadline_schedule_delete",
+    )
+]
+
+
+def create_schedule(schema_editor) -> None:
+    _run(schema_editor, SCHEDULE_POSTGRESQL, SCHEDULE_SQLITE)
+
+
+def drop_schedule(schema_editor) -> None:
+    _run(schema_editor, SCHEDULE_POSTGRESQL_REVERSE, SCHEDULE_SQLITE_REVERSE)

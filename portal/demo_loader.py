@@ -149,6 +149,7 @@ def _load_contact_points(records: list[dict]) -> None:
             "email": r.get("email", ""),
         }
         point = _upsert(ContactPoint, {"slug": r["slug"]}, values)
+        _countries([values["country"]] if values["country"] else [])
         persons = r.get("persons", [])
         ContactPerson.objects.filter(contact_point=point, position__gte=len(persons)).delete()
         for position, p in enumerate(persons):

@@ -112,8 +112,22 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Pages run many short queries at once; parallel workers and JIT compilation slow
+    # them down (measured with bench/pages.py) more than they help.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c max_parallel_workers_per_gather=0 -c jit=off"
+    )
+    # Small lists (form choices) need no server-side cursor and its extra round trips;
+    # this also keeps the portal usable behind a transaction-pooling PgBouncer.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) speed up PostgreSQL; SQLite, for local use, ignores the
+# included columns, which is fine there.
+SILENCED_SYSTEM_CHECKS = (
+    ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
+)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

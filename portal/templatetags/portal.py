@@ -1,16 +1,17 @@
-"""Template filters of the portal: formatted text, amounts in euro, and call status.
+"""Template filters of the portal: formatted text, amounts in euro, call status and deadlines,
+and whether an initiative is ongoing.
 
 Load with ``{% load portal %}``.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -104,19 +105,26 @@ def _number(amount: Decimal, *, max_places: int = 2) -> str:
     return formats.number_format(amount, decimal_pos=places, force_grouping=True)
 
 
+def _billions(scaled: Decimal) -> str:
+    # The whole part chooses the plural form: "1,5 milliard", "2 milliards" in French.
+    # English keeps one form: "EUR 1 billion", "EUR 2 billion".
+    return ngettext("EUR %(amount)s billion", "EUR %(amount)s billion", int(abs(scaled)))
+
+
+def _millions(scaled: Decimal) -> str:
+    return ngettext("EUR %(amount)s million", "EUR %(amount)s million", int(abs(scaled)))
+
+
 @register.filter
 def eur(value) -> str:
     """A euro amount for reading: "EUR 9.9 billion", "EUR 62.55 million", "EUR 635,000"."""
     amount = _decimal(value)
     if amount is None:
         return ""
-    for scale, template_text in (
-        (BILLION, gettext("EUR %(amount)s billion")),
-        (MILLION, gettext("EUR %(amount)s million")),
-    ):
+    for scale, template_text in ((BILLION, _billions), (MILLION, _millions)):
         scaled = (amount / scale).quantize(CENT, rounding=ROUND_HALF_UP)
         if abs(scaled) >= 1:
-            return template_text % {"amount": _number(scaled)}
+            return template_text(scaled) % {"amount": _number(scaled)}
     # Under a million, whole euros, or euros and cents: "EUR 635,000", "EUR 1,250.50".
     cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     places = 0 if cents == cents.to_integral_value() else 2
@@ -143,3 +151,42 @@ def deadline_after(call, at: datetime):
     if call is None or at in (None, ""):
         return None
     return call.deadline_after(at)
+
+
+@register.filter
+def time_left(due_at: datetime, now: datetime) -> str:
+    """``{{ deadline.due_at|time_left:now }}``: the time until `due_at`, for reading.
+
+    "12 days left" when a day or more is left, else "5 hours left", else "20 minutes left"
+    (at least one minute), and "closed" once `due_at` has passed. Whole units, rounded
+    down: 1 day and 23 hours is "1 day left". Both moments must be aware datetimes (or both
+    naive). Empty text when either is missing.
+    """
+    if due_at in (None, "") or now in (None, ""):
+        return ""
+    if due_at <= now:
+        return gettext("closed")
+    seconds = int((due_at - now).total_seconds())
+    days, rest = divmod(seconds, 86400)
+    if days >= 1:
+        return ngettext("%(count)d day left", "%(count)d days left", days) % {"count": days}
+    hours = rest // 3600
+    if hours >= 1:
+        return ngettext("%(count)d hour left", "%(count)d hours left", hours) % {"count": hours}
+    minutes = max(1, rest // 60)
+    return ngettext("%(count)d minute left", "%(count)d minutes left", minutes) % {"count": minutes}
+
+
+# --- initiatives ----------------------------------------------------------------
+
+
+@register.filter
+def active_on(initiative, day: date) -> bool:
+    """``{{ initiative|active_on:today }}``: whether the initiative is ongoing on `day`.
+
+    The template form of `Initiative.is_active_on` (an open start or end counts as
+    ongoing). False when the initiative or the day is missing. No query.
+    """
+    if initiative is None or day in (None, ""):
+        return False
+    return initiative.is_active_on(day)

@@ -97,6 +97,18 @@ def test_counts_per_status_fund_and_closing_soon(client):
         assert client.get(URL).context["facets"]["status"]["closing_within_30"] == 6
 
 
+@time_machine.travel(datetime(2023, 3, 1, tzinfo=UTC), tick=False)
+def test_counts_follow_the_other_filters(client):
+    facets = client.get(URL, {"fund": "IPA III"}).context["facets"]
+    assert facets["status"] == {
+        "open": 0, "forthcoming": 0, "closed": 0, "closing_within_7": 0, "closing_within_30": 0
+    }  # fmt: skip
+    assert facets["fund"] == {"AMIF": 7}  # the fund counts ignore the fund chosen
+    closed_only = client.get(URL, {"status": "closed"}).context["facets"]
+    assert closed_only["fund"] == {"AMIF": 2}
+    assert closed_only["status"]["open"] == 6  # the status counts ignore the statuses chosen
+
+
 def test_bad_filter_values_are_reported_and_ignored(client):
     response = client.get(URL, {"fund": "NOPE", "closes_after": "someday", "status": "closed"})
     assert response.status_code == 200

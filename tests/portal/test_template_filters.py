@@ -1,5 +1,7 @@
-"""The `paragraphs` and `eur` template filters (portal/templatetags/portal.py)."""
+"""The template filters of portal/templatetags/portal.py: `paragraphs`, `eur`, `time_left`
+and `active_on`."""
 
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,7 +9,8 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.templatetags.portal import eur, paragraphs
+from portal.templatetags.portal import active_on, eur, paragraphs, time_left
+from projects.models import Initiative
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +130,87 @@ def test_eur_in_a_template():
         Context({"budget": Decimal("9900000000.00")})
     )
     assert rendered == "EUR 9.9 billion"
+
+
+# --- time_left ------------------------------------------------------------------
+
+NOW = datetime(2024, 8, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(days=12), "12 days left"),
+        (timedelta(days=12, hours=23, minutes=59), "12 days left"),
+        (timedelta(days=1), "1 day left"),
+        (timedelta(days=1, hours=23), "1 day left"),
+        (timedelta(hours=23, minutes=59), "23 hours left"),
+        (timedelta(hours=5), "5 hours left"),
+        (timedelta(hours=1), "1 hour left"),
+        (timedelta(minutes=59), "59 minutes left"),
+        (timedelta(minutes=1), "1 minute left"),
+        (timedelta(seconds=20), "1 minute left"),
+        (timedelta(0), "closed"),
+        (timedelta(seconds=-1), "closed"),
+        (timedelta(days=-30), "closed"),
+    ],
+)
+def test_time_left(delta, expected):
+    assert time_left(NOW + delta, NOW) == expected
+
+
+@pytest.mark.parametrize(("due_at", "now"), [(None, NOW), (NOW, None), ("", NOW), (NOW, "")])
+def test_time_left_of_nothing_is_empty(due_at, now):
+    assert time_left(due_at, now) == ""
+
+
+def test_time_left_in_a_template():
+    rendered = Template("{% load portal %}{{ due_at|time_left:now }}").render(
+        Context({"due_at": NOW + timedelta(days=2, hours=3), "now": NOW})
+    )
+    assert rendered == "2 days left"
+
+
+# --- active_on --------------------------------------------------------------------
+
+
+def initiative(starts_on=None, ends_on=None) -> Initiative:
+    """An unsaved initiative: the filter needs no database."""
+    return Initiative(title="MPF", slug="mpf", starts_on=starts_on, ends_on=ends_on)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2019, 12, 31), False),
+        (date(2020, 1, 1), True),
+        (date(2022, 6, 15), True),
+        (date(2024, 12, 31), True),
+        (date(2025, 1, 1), False),
+    ],
+)
+def test_active_on_within_the_period(day, expected):
+    mpf = initiative(date(2020, 1, 1), date(2024, 12, 31))
+    assert active_on(mpf, day) is expected
+
+
+def test_an_open_start_or_end_counts_as_ongoing():
+    assert active_on(initiative(), date(2000, 1, 1)) is True
+    assert active_on(initiative(ends_on=date(2024, 12, 31)), date(1990, 1, 1)) is True
+    assert active_on(initiative(starts_on=date(2020, 1, 1)), date(2099, 1, 1)) is True
+    assert active_on(initiative(starts_on=date(2020, 1, 1)), date(2019, 1, 1)) is False
+
+
+@pytest.mark.parametrize(("obj", "day"), [(None, date(2024, 1, 1)), ("initiative", None)])
+def test_active_on_of_nothing_is_false(obj, day):
+    obj = initiative() if obj == "initiative" else obj
+    assert active_on(obj, day) is False
+
+
+def test_active_on_in_a_template():
+    template = Template(
+        "{% load portal %}{% if initiative|active_on:today %}ongoing{% else %}ended{% endif %}"
+    )
+    mpf = initiative(date(2020, 1, 1), date(2024, 12, 31))
+    assert template.render(Context({"initiative": mpf, "today": date(2024, 6, 1)})) == "ongoing"
+    assert template.render(Context({"initiative": mpf, "today": date(2025, 6, 1)})) == "ended"

@@ -1,0 +1,81 @@
+"""axe-core on every page type, on a desktop and a phone-sized viewport.
+
+axe-core (tests/browser/vendor/axe.min.js, MPL-2.0) is injected into each page and run
+against WCAG 2.0/2.1 A and AA plus Deque's best practices. Any violation fails the test
+with its rule, impact, help text and the first elements it found.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+# One URL per page type; add new page types here.
+PAGE_TYPES = [
+    "/",
+    "/calls/",
+    "/calls/?status=closed",
+    "/calls/AMIF-2024-TF2-AG-THB-01/",
+    "/programmes/",
+    "/programmes/amif-2021-2027/",
+    "/calls/AMIF-1999-NOPE/",  # the 404 page
+]
+VIEWPORT_WIDTHS = [1280, 360]
+VIEWPORT_HEIGHT = 900
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Bypass the site's Content-Security-Policy, which would block the injected axe script."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations."""
+    page.add_script_tag(path=AXE_JS)
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(results => results.violations)",
+        AXE_TAGS,
+    )
+
+
+def describe(violations: list[dict], shown_targets: int = 3) -> str:
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        more = len(targets) - shown_targets
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"
+            f"    {', '.join(targets[:shown_targets])}" + (f" and {more} more" if more > 0 else "")
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("width", VIEWPORT_WIDTHS, ids=lambda width: f"{width}px")
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_page_has_no_axe_violations(site, page: Page, path, width):
+    page.set_viewport_size({"width": width, "height": VIEWPORT_HEIGHT})
+    response = page.goto(site + path)
+    assert response is not None
+    assert response.status == (404 if "NOPE" in path else 200)
+
+    violations = axe_violations(page)
+    assert not violations, f"axe-core found on {path} at {width}px:\n{describe(violations)}"
+
+    if width <= 360:
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+            f"{path} scrolls sideways at {width}px"
+        )
+
+
+def test_stylesheet_is_applied(site, page: Page):
+    """The contrast checks above only mean something if the stylesheet loaded."""
+    page.goto(site + "/")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert background == "rgb(0, 68, 148)"  # --colour-primary, not the default transparent
