@@ -10,12 +10,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean
+.PHONY: help install run test lint worker migrate demo check clean bench-pages
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
 	@echo "make test    lint and run the whole test suite"
 	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
+	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -48,6 +49,10 @@ check: install
 
 test: lint check
 	$(BIN)/python -m pytest
+
+# Needs PostgreSQL: fills BENCH_DATABASE_URL (default portal_bench) with 50,000 synthetic calls.
+bench-pages: install
+	$(BIN)/python bench/pages.py
 
 worker: install
 	$(BIN)/celery -A portal worker --beat --loglevel=info

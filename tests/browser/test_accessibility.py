@@ -21,6 +21,14 @@ PAGE_TYPES = [
     "/calls/AMIF-2024-TF2-AG-THB-01/",
     "/programmes/",
     "/programmes/amif-2021-2027/",
+    "/calls/?q=trafficking&status=closed",
+    "/initiatives/",
+    "/initiatives/mpf/",
+    "/countries/",
+    "/countries/MD/",
+    "/regions/",
+    "/news/",
+    "/fr/calls/AMIF-2024-TF2-AG-THB-01/",
     "/calls/AMIF-1999-NOPE/",  # the 404 page
 ]
 VIEWPORT_WIDTHS = [1280, 360]
