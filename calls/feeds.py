@@ -8,7 +8,7 @@ FEED_LENGTH = 50
 
 
 class NewCallsFeed(Feed):
-    """Atom feed of the calls most recently added to the portal."""
+    """Atom feed of the calls most recently published."""
 
     feed_type = Atom1Feed
     title = _("New calls for proposals")
@@ -16,7 +16,8 @@ class NewCallsFeed(Feed):
     link = "/calls/"
 
     def items(self):
-        return Call.objects.select_related("programme__fund").order_by("-created_at")[:FEED_LENGTH]
+        calls = Call.objects.public().select_related("programme__fund")
+        return calls.order_by("-published_at", "identifier")[:FEED_LENGTH]
 
     def item_title(self, call: Call) -> str:
         return f"{call.identifier}: {call.title}"
@@ -25,7 +26,7 @@ class NewCallsFeed(Feed):
         return call.summary or call.description
 
     def item_pubdate(self, call: Call):
-        return call.created_at
+        return call.published_at
 
     def item_updateddate(self, call: Call):
         return call.updated_at

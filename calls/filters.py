@@ -80,7 +80,9 @@ class CallFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, at: datetime | None = None, **kwargs):
         self.at = at or timezone.now()
-        super().__init__(data, queryset if queryset is not None else Call.objects.all(), **kwargs)
+        if queryset is None:
+            queryset = Call.objects.public(at=self.at)
+        super().__init__(data, queryset, **kwargs)
 
     def filter_q(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
         return queryset.search(value)

@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.models import OrderedText, Programme
 from programmes.validators import IDENTIFIER_PATTERN, validate_call_identifier
@@ -45,6 +47,7 @@ class CallStatus(models.TextChoices):
     FORTHCOMING = "forthcoming", _("Forthcoming")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class TypeOfAction(models.TextChoices):
@@ -89,26 +92,29 @@ def _status_condition(status: str, at: datetime) -> Q:
     """The SQL form of `Call.status_at()` for one status.
 
     "A deadline after `at` exists" reads as "submission ends after `at`", from the
-    column the database keeps. As opens_at <= submission_ends_at, the three statuses
-    split the time line: before opening, until the end, after the end.
+    column the database keeps. As opens_at <= submission_ends_at, the statuses split
+    the time line: before opening, until the end, after the end; a cancellation
+    overrides them from the moment it was made.
     """
+    not_cancelled = Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=at)
     match status:
         case CallStatus.FORTHCOMING:
-            return Q(opens_at__gt=at)
+            return Q(opens_at__gt=at) & not_cancelled
         case CallStatus.OPEN:
-            return Q(opens_at__lte=at, submission_ends_at__gt=at)
+            return Q(opens_at__lte=at, submission_ends_at__gt=at) & not_cancelled
         case CallStatus.CLOSED:
-            return Q(submission_ends_at__lte=at)
+            return Q(submission_ends_at__lte=at) & not_cancelled
+        case CallStatus.CANCELLED:
+            return Q(cancelled_at__lte=at)
     raise ValueError(f"Unknown call status: {status!r}")
 
 
 def _statuses_condition(statuses, at: datetime) -> Q:
     """Calls with any of `statuses`: one range on an indexed column where it can be."""
     wanted = {CallStatus(status) for status in statuses}
+    not_cancelled = Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=at)
     if wanted == {CallStatus.OPEN, CallStatus.FORTHCOMING}:
-        return Q(submission_ends_at__gt=at)
-    if wanted == {CallStatus.OPEN, CallStatus.CLOSED}:
-        return Q(opens_at__lte=at)
+        return Q(submission_ends_at__gt=at) & not_cancelled
     if wanted == set(CallStatus):
         return Q()
     condition = Q(pk__in=[])
@@ -123,6 +129,10 @@ def _closing_within_condition(days: int, at: datetime) -> Q:
 
 
 class CallQuerySet(models.QuerySet):
+    def public(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """Calls published by `at` (default: now): drafts and scheduled calls are hidden."""
+        return self.filter(published_at__lte=at or timezone.now())
+
     def forthcoming(self, *, at: datetime | None = None) -> "CallQuerySet":
         return self.with_status([CallStatus.FORTHCOMING], at=at)
 
@@ -271,6 +281,17 @@ class Call(models.Model):
         _("budget (EUR)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     opens_at = models.DateTimeField(_("opening of submission"))
+    published_at = models.DateTimeField(
+        _("publication"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: a draft, seen only by its editors. A future moment schedules it."),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True, editable=False)
+    # Optimistic locking: every saved edit increments it; an edit based on an older
+    # version is refused (calls/services.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     # Kept by database triggers from the deadlines (calls/triggers.py); never written
     # by the application. The end of submission is the last deadline, or the opening
     # for a call without deadlines, so opens_at <= submission_ends_at always; it makes
@@ -284,6 +305,9 @@ class Call(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CallQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "submission_ends_at", "deadline_count"]
+    )
 
     class Meta:
         ordering = ["-opens_at", "identifier"]
@@ -296,13 +320,20 @@ class Call(models.Model):
             # ordering a list by deadline, read this index instead of the wide rows.
             models.Index(
                 fields=["submission_ends_at", "opens_at"],
-                include=["id", "programme", "deadline_count", "identifier"],
+                include=[
+                    "id",
+                    "programme",
+                    "deadline_count",
+                    "identifier",
+                    "cancelled_at",
+                    "published_at",
+                ],
                 name="call_schedule",
             ),
             # A programme's calls, and the counts per programme and status, in index order.
             models.Index(
                 fields=["programme", "submission_ends_at", "opens_at"],
-                include=["id"],
+                include=["id", "cancelled_at", "published_at"],
                 name="call_programme_schedule",
             ),
         ]
@@ -362,6 +393,8 @@ class Call(models.Model):
 
     def status_at(self, at: datetime) -> CallStatus:
         """The Python form of the status rule; `CallQuerySet.with_status` is the SQL form."""
+        if self.cancelled_at is not None and self.cancelled_at <= at:
+            return CallStatus.CANCELLED
         if at < self.opens_at:
             return CallStatus.FORTHCOMING
         if self.deadline_after(at) is not None:
@@ -371,6 +404,10 @@ class Call(models.Model):
     @property
     def status(self) -> CallStatus:
         return self.status_at(timezone.now())
+
+    def is_public_at(self, at: datetime) -> bool:
+        """The Python form of `CallQuerySet.public()`."""
+        return self.published_at is not None and self.published_at <= at
 
     def deadline_after(self, at: datetime) -> "Deadline | None":
         """The next deadline after `at`, if any."""
@@ -396,6 +433,8 @@ class Deadline(models.Model):
     label = models.CharField(
         _("label"), max_length=100, blank=True, help_text=_("e.g. First stage, Cut-off 2")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_at"]
@@ -427,6 +466,8 @@ class CallObjective(OrderedText):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="objectives")
 
+    history = HistoricalRecords()
+
     class Meta(OrderedText.Meta):
         verbose_name = _("specific objective")
         verbose_name_plural = _("specific objectives")
@@ -435,3 +476,42 @@ class CallObjective(OrderedText):
                 fields=["call", "position"], name="unique_call_objective_position"
             )
         ]
+
+
+class CallChange(models.Model):
+    """A change to a call that applicants must know about, shown on its public page.
+
+    Written by calls/services.py with the change itself; the full field-by-field
+    trail is the call's history (django-simple-history).
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        DEADLINE_MOVED = "deadline-moved", _("Deadline moved")
+        DEADLINE_ADDED = "deadline-added", _("Deadline added")
+        DEADLINE_REMOVED = "deadline-removed", _("Deadline removed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    made_at = models.DateTimeField(_("made"), default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    old_due_at = models.DateTimeField(_("old deadline"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("new deadline"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        verbose_name = _("change to a call")
+        verbose_name_plural = _("changes to calls")
+        indexes = [models.Index(fields=["call", "-made_at"], name="call_change_call_made_at")]
+
+    def __str__(self) -> str:
+        return f"{self.call.identifier}: {self.get_kind_display()}"

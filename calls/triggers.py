@@ -92,24 +92,27 @@ def drop(schema_editor) -> None:
     _run(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
 
 
-def sqlite_rebuild_guard():
+def sqlite_rebuild_guard(*, schedule: bool = False):
     """Operations to put around a migration step that rebuilds `calls_call` on SQLite.
 
     SQLite alters a table by copying it to a new one; triggers that name the table
-    fail meanwhile, so they are dropped first and created again after. (A migration
-    after 0004 must also drop and recreate the schedule triggers in the same way.)
+    fail meanwhile, so they are dropped first and created again after. From migration
+    0004 on, pass `schedule=True` to include the schedule triggers.
     """
 
-    def on_sqlite(action):
+    def on_sqlite(*actions):
         def run(apps, schema_editor):
             if schema_editor.connection.vendor == "sqlite":
-                action(schema_editor)
+                for action in actions:
+                    action(schema_editor)
 
         return run
 
+    drops = (drop, drop_schedule) if schedule else (drop,)
+    creates = (create, create_schedule) if schedule else (create,)
     return (
-        migrations.RunPython(on_sqlite(drop), on_sqlite(create)),
-        migrations.RunPython(on_sqlite(create), on_sqlite(drop)),
+        migrations.RunPython(on_sqlite(*drops), on_sqlite(*creates)),
+        migrations.RunPython(on_sqlite(*creates), on_sqlite(*drops)),
     )
 
 

@@ -45,7 +45,9 @@ def _page_of_calls(calls, number):
 def call_detail(request, identifier: str):
     contact_points = ContactPoint.objects.select_related("organisation").prefetch_related("persons")
     call = get_object_or_404(
-        Call.objects.select_related("programme__fund").prefetch_related(
+        Call.objects.public()
+        .select_related("programme__fund")
+        .prefetch_related(
             "deadlines",
             "objectives",
             Prefetch("programme__contact_points", queryset=contact_points),
@@ -54,7 +56,7 @@ def call_detail(request, identifier: str):
     )
     context = {
         "call": call,
-        "related": call.related_calls().for_listing()[:5],
+        "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
     }
     return render(request, "calls/call_detail.html", context)
@@ -62,7 +64,9 @@ def call_detail(request, identifier: str):
 
 def call_calendar(request, identifier: str):
     """The call's deadlines as an .ics file to add to a calendar."""
-    call = get_object_or_404(Call.objects.prefetch_related("deadlines"), identifier=identifier)
+    call = get_object_or_404(
+        Call.objects.public().prefetch_related("deadlines"), identifier=identifier
+    )
     deadlines = list(call.deadlines.all())
     for deadline in deadlines:
         deadline.call = call
@@ -72,7 +76,11 @@ def call_calendar(request, identifier: str):
 
 def deadlines_calendar_view(request):
     """Every deadline, optionally of one fund (`fund=` code) or programme (`programme=` slug)."""
-    deadlines = Deadline.objects.select_related("call").order_by("due_at")
+    deadlines = (
+        Deadline.objects.filter(call__in=Call.objects.public())
+        .select_related("call")
+        .order_by("due_at")
+    )
     if fund := request.GET.get("fund"):
         deadlines = deadlines.filter(call__programme__fund__code=fund)
     if programme := request.GET.get("programme"):

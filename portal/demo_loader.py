@@ -191,6 +191,7 @@ def _load_calls(records: list[dict]) -> None:
             "type_of_action": r.get("type_of_action", ""),
             "budget": _amount(r.get("budget")),
             "opens_at": _moment(r["opens_on"], opening_on),
+            "published_at": _publication(r),
         }
         call = _upsert(Call, {"identifier": r["identifier"]}, values)
         due = [_moment(d, deadline_on) for d in r["deadlines"]]
@@ -198,6 +199,17 @@ def _load_calls(records: list[dict]) -> None:
         for due_at in due:
             _upsert(Deadline, {"call": call, "due_at": due_at}, {})
         _set_items(CallObjective, "call", call, r.get("objectives", []))
+
+
+def _publication(record: dict) -> datetime:
+    """When a call became public. The sources give no such date, so unless the record
+    says, a demo call is public from the start of its programme's period."""
+    if "published_on" in record:
+        return _moment(record["published_on"], opening_on)
+    programme = _get(Programme, slug=record["programme"])
+    if programme.period_start:
+        return opening_on(date(programme.period_start, 1, 1))
+    return _moment(record["opens_on"], opening_on)
 
 
 def _load_places(data: dict) -> None:

@@ -36,7 +36,7 @@ class CallSitemap(_Localised):
     changefreq = "daily"
 
     def items(self):
-        return Call.objects.order_by("identifier")
+        return Call.objects.public().order_by("identifier")
 
     def lastmod(self, call):
         return call.updated_at

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,11 +13,15 @@ HOME_LIST_LENGTH = 5
 
 def home(request):
     now = timezone.now()
-    calls = Call.objects.order_by_closing(at=now).for_listing()
-    open_calls = Call.objects.open(at=now).filter(programme__fund=OuterRef("pk"))
+    calls = Call.objects.public(at=now).order_by_closing(at=now).for_listing()
+    open_calls = Call.objects.public(at=now).open(at=now).filter(programme__fund=OuterRef("pk"))
     funds = Fund.objects.annotate(
         programme_count=Count("programmes", distinct=True),
-        call_count=Count("programmes__calls", distinct=True),
+        call_count=Count(
+            "programmes__calls",
+            filter=Q(programmes__calls__published_at__lte=now),
+            distinct=True,
+        ),
         open_call_count=Subquery(
             open_calls.order_by().values("programme__fund").annotate(n=Count("pk")).values("n"),
             output_field=IntegerField(),

@@ -1,10 +1,12 @@
 """Funds, their programmes, and the people applicants can ask about them."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from programmes.validators import validate_identifier_prefix
 
@@ -131,6 +133,15 @@ class ContactPoint(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        blank=True,
+        related_name="contact_points",
+        help_text=_("People of this contact point who edit its programmes' calls."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["members"])
 
     class Meta:
         ordering = ["level", "country", "name"]
@@ -159,6 +170,8 @@ class ContactPerson(models.Model):
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]

@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -9,7 +9,7 @@ def programme_list(request):
     programmes = (
         Programme.objects.select_related("fund")
         .prefetch_related("themes")
-        .annotate(call_count=Count("calls"))
+        .annotate(call_count=Count("calls", filter=Q(calls__published_at__lte=timezone.now())))
     )
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
@@ -27,6 +27,6 @@ def programme_detail(request, slug: str):
         ),
         slug=slug,
     )
-    calls = programme.calls.order_by_closing(at=now).for_listing()
+    calls = programme.calls.public(at=now).order_by_closing(at=now).for_listing()
     context = {"programme": programme, "calls": calls, "now": now}
     return render(request, "programmes/programme_detail.html", context)

@@ -39,6 +39,8 @@ class CallFactory(factory.django.DjangoModelFactory):
     identifier = factory.Sequence(lambda n: f"TESTF-2025-AG-{n:05d}")
     title = factory.Sequence(lambda n: f"Synthetic call {n}")
     opens_at = opening_on(date(2025, 1, 15))
+    # Published well before it opens, so that it is public at every moment tests use.
+    published_at = opening_on(date(2000, 1, 1))
 
     @factory.post_generation
     def deadlines(call, create, moments, **kwargs):

@@ -200,3 +200,30 @@ def test_ordering_by_closing_puts_the_soonest_next_deadline_first(call_for):
     closed_long_ago = call_for(opening_on(date(2023, 1, 1)), [deadline_on(date(2023, 5, 1))])
     ordered = list(Call.objects.order_by_closing(at=at))
     assert ordered == [soon, late, closed_recently, closed_long_ago]
+
+
+CANCELLED_AT = utc(2024, 7, 1, 9)
+# (case, moment, expected status) for an open call cancelled on 1 July 2024 at 09:00 UTC.
+CANCELLATION_CASES = [
+    ("before opening", utc(2024, 5, 1), FORTHCOMING),
+    ("while open, before the cancellation", utc(2024, 7, 1, 8, 59, 59), OPEN),
+    ("at the moment of cancellation", CANCELLED_AT, CallStatus.CANCELLED),
+    ("after the deadline", utc(2024, 9, 1), CallStatus.CANCELLED),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "at", "expected"), CANCELLATION_CASES, ids=[c[0] for c in CANCELLATION_CASES]
+)
+def test_a_cancellation_in_python_and_in_sql(call_for, case, at, expected):
+    call = call_for(OPENS, [SUMMER_DEADLINE])
+    Call.objects.filter(pk=call.pk).update(cancelled_at=CANCELLED_AT)
+    call.refresh_from_db()
+    assert call.status_at(at) == expected
+    found = {
+        status: Call.objects.with_status([status], at=at).filter(pk=call.pk).exists()
+        for status in CallStatus
+    }
+    assert found == {status: status == expected for status in CallStatus}
+    default = Call.objects.with_status([OPEN, FORTHCOMING], at=at).filter(pk=call.pk).exists()
+    assert default is (expected in (OPEN, FORTHCOMING))

@@ -63,7 +63,16 @@ def calls_by_status(programme):
         CallStatus.OPEN: make_call(programme, 1, opens_in_days=-10, closes_in_days=10),
         CallStatus.FORTHCOMING: make_call(programme, 2, opens_in_days=10, closes_in_days=30),
         CallStatus.CLOSED: make_call(programme, 3, opens_in_days=-30, closes_in_days=-10),
+        CallStatus.CANCELLED: cancelled(make_call(programme, 4, -10, closes_in_days=10)),
     }
+
+
+def cancelled(call: Call) -> Call:
+    Call.objects.filter(pk=call.pk).update(
+        cancelled_at=timezone.now() - timedelta(days=1), cancellation_reason="Withdrawn"
+    )
+    call.refresh_from_db()
+    return call
 
 
 @pytest.mark.parametrize("status", CallStatus.values)
