@@ -129,6 +129,15 @@ def _closing_within_condition(days: int, at: datetime) -> Q:
 
 
 class CallQuerySet(models.QuerySet):
+    def editable_by(self, user) -> "CallQuerySet":
+        """The calls `user` may edit: superusers all; an NCP those of the programmes of
+        the contact points they belong to. The rule of calls/rules.py, in SQL."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(programme__in=Programme.objects.managed_by(user))
+
     def public(self, *, at: datetime | None = None) -> "CallQuerySet":
         """Calls published by `at` (default: now): drafts and scheduled calls are hidden."""
         return self.filter(published_at__lte=at or timezone.now())

@@ -182,6 +182,17 @@ class ContactPerson(models.Model):
         return self.name
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def managed_by(self, user) -> "ProgrammeQuerySet":
+        """Programmes whose calls `user` edits: through the contact points they belong to
+        (all of them for a superuser)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(contact_points__members=user).distinct()
+
+
 class Programme(models.Model):
     """A fund's programme for one programming period, e.g. AMIF 2021-2027."""
 
@@ -209,6 +220,8 @@ class Programme(models.Model):
     contact_points = models.ManyToManyField(
         ContactPoint, verbose_name=_("contact points"), blank=True, related_name="programmes"
     )
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["fund__code", "-period_start", "title"]
