@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "programmes",
     "calls",
     "projects",
+    "ncp",
 ]
 
 MIDDLEWARE = [

@@ -34,5 +34,7 @@ urlpatterns += i18n_patterns(
     # Inside the prefixed patterns so that the switcher on a French page posts to
     # /fr/i18n/setlang/, where Django can translate the French "next" address back.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("manage/", include("ncp.urls")),
     prefix_default_language=False,
 )
