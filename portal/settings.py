@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "calls",
     "projects",
     "ncp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
