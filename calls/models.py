@@ -142,6 +142,14 @@ class CallQuerySet(models.QuerySet):
         """Calls published by `at` (default: now): drafts and scheduled calls are hidden."""
         return self.filter(published_at__lte=at or timezone.now())
 
+    def drafts(self) -> "CallQuerySet":
+        """Calls with no publication moment: seen only by their editors."""
+        return self.filter(published_at__isnull=True)
+
+    def scheduled(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """Calls whose publication is set for a moment after `at` (default: now)."""
+        return self.filter(published_at__gt=at or timezone.now())
+
     def forthcoming(self, *, at: datetime | None = None) -> "CallQuerySet":
         return self.with_status([CallStatus.FORTHCOMING], at=at)
 

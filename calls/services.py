@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import Call, CallChange, CallObjective, Deadline
+from calls.models import DEADLINE_BEFORE_OPENING, Call, CallChange, CallObjective, Deadline
 
 # Fields an editor sets through `call_create` and `call_update`.
 EDITABLE_FIELDS = (
@@ -30,6 +30,9 @@ EDITABLE_FIELDS = (
     "budget",
     "opens_at",
 )
+# What an edit conflict reports besides the editable fields and the publication (which
+# `diff_against` compares): the cancellation, set by `call_cancel` and not editable.
+CANCELLATION_FIELDS = ("cancelled_at", "cancellation_reason")
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,10 @@ def call_create(
 ) -> Call:
     """A new call, a draft unless `published_at` is given."""
     call = Call(**_editable(fields), published_at=published_at)
+    wanted = list(deadlines)
+    _check_deadlines(call, wanted)
     _save(call, user)
-    _write_deadlines(call, user, list(deadlines), record=False)
+    _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, list(objectives))
     return call
 
@@ -89,11 +94,23 @@ def call_update(
 ) -> Call:
     """Save an edit made from `expected_version`; `EditConflict` if the call moved on."""
     call = _lock(call, expected_version)
+    opened_at = call.opens_at
     for name, value in _editable(fields).items():
         setattr(call, name, value)
     call.version += 1
-    _save(call, user)
-    _write_deadlines(call, user, list(deadlines), record=call.published_at is not None)
+    wanted = list(deadlines)
+    _check_deadlines(call, wanted)
+    record = call.published_at is not None
+    # The database triggers compare every write with the stored opening
+    # (calls/triggers.py): a later opening is written once the deadlines have moved
+    # past it, an earlier one before the deadlines move towards it.
+    if opened_at is not None and call.opens_at > opened_at:
+        call.full_clean()  # the call's own errors first, before any deadline is written
+        _write_deadlines(call, user, wanted, record=record)
+        _save(call, user)
+    else:
+        _save(call, user)
+        _write_deadlines(call, user, wanted, record=record)
     _write_objectives(call, user, list(objectives))
     return call
 
@@ -125,15 +142,24 @@ def call_unpublish(*, call: Call, user, expected_version: int | None = None) -> 
 def call_extend_deadline(
     *, deadline: Deadline, user, due_at: datetime, reason: str = ""
 ) -> Deadline:
-    """Move a deadline to `due_at` (later, for an extension); applicants are told."""
+    """Move a deadline later to `due_at`; applicants of a published call are told.
+
+    An earlier moment is refused: shortening a deadline is an edit (`call_update`), not
+    an extension.
+    """
     call = _lock(deadline.call, None)
     deadline = Deadline.objects.get(pk=deadline.pk, call=call)
     old_due_at = deadline.due_at
+    if due_at <= old_due_at:
+        raise ValidationError({"due_at": _("An extension must move the deadline later.")})
     deadline.due_at = due_at
     _save(deadline, user)
     call.version += 1
     _save(call, user)
-    _record(call, user, CallChange.Kind.DEADLINE_MOVED, old=old_due_at, new=due_at, reason=reason)
+    if call.published_at is not None:  # as call_update: drafts have no public trail yet
+        _record(
+            call, user, CallChange.Kind.DEADLINE_MOVED, old=old_due_at, new=due_at, reason=reason
+        )
     return deadline
 
 
@@ -159,6 +185,20 @@ def call_cancel(*, call: Call, user, reason: str) -> Call:
     return call
 
 
+def call_record_deadline_change(
+    *, call: Call, user, old_due_at: datetime | None, new_due_at: datetime | None
+) -> None:
+    """Tell applicants of a deadline added, moved or removed (old or new None) elsewhere,
+    as the admin's inline does: the deadline itself is already saved."""
+    if old_due_at == new_due_at:
+        return
+    if old_due_at and new_due_at:
+        kind = CallChange.Kind.DEADLINE_MOVED
+    else:
+        kind = CallChange.Kind.DEADLINE_ADDED if new_due_at else CallChange.Kind.DEADLINE_REMOVED
+    _record(call, user, kind, old=old_due_at, new=new_due_at)
+
+
 def _editable(fields: dict) -> dict:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -176,24 +216,38 @@ def _lock(call: Call, expected_version: int | None) -> Call:
 
 def _conflict(current: Call, expected_version: int) -> EditConflict:
     """What changed between the version the editor started from and the current one."""
-    history = current.history.order_by("history_date")
+    # history_id breaks ties: two saves can share a timestamp (a coarse clock, frozen tests).
+    history = current.history.order_by("history_date", "history_id")
     before = history.filter(version=expected_version).last()
     latest = history.last()
     changes = []
     if before is not None and latest is not None:
         delta = latest.diff_against(before, excluded_fields=["version"])
-        for change in delta.changes:
-            label = Call._meta.get_field(change.field).verbose_name
-            changes.append(FieldChange(change.field, str(label), change.old, change.new))
+        pairs = [(change.field, change.old, change.new) for change in delta.changes]
+        pairs += [
+            (name, getattr(before, name), getattr(latest, name))
+            for name in CANCELLATION_FIELDS
+            if getattr(before, name) != getattr(latest, name)
+        ]
+        for field, old, new in pairs:
+            label = Call._meta.get_field(field).verbose_name
+            changes.append(FieldChange(field, str(label), old, new))
     changed_by = latest.history_user if latest else None
     changed_at = latest.history_date if latest else None
     return EditConflict(current, changes, changed_by, changed_at)
 
 
-def _write_deadlines(call: Call, user, wanted: list[DeadlineInput], *, record: bool) -> None:
-    """Make the call's deadlines `wanted`: keep, move, add and remove."""
+def _check_deadlines(call: Call, wanted: list[DeadlineInput]) -> None:
+    """At least one deadline, each after the opening: a ValidationError before any write
+    (the database triggers would otherwise refuse with an IntegrityError)."""
     if not wanted:
         raise ValidationError({"deadlines": _("A call needs at least one deadline.")})
+    if call.opens_at and any(item.due_at <= call.opens_at for item in wanted):
+        raise ValidationError({"deadlines": DEADLINE_BEFORE_OPENING})
+
+
+def _write_deadlines(call: Call, user, wanted: list[DeadlineInput], *, record: bool) -> None:
+    """Make the call's deadlines `wanted`: keep, move, add and remove."""
     current = {d.pk: d for d in call.deadlines.all()}
     kept = {item.pk for item in wanted if item.pk in current}
     for pk, deadline in current.items():
@@ -202,7 +256,7 @@ def _write_deadlines(call: Call, user, wanted: list[DeadlineInput], *, record: b
             deadline.delete()
             if record:
                 _record(call, user, CallChange.Kind.DEADLINE_REMOVED, old=deadline.due_at)
-    for item in wanted:
+    for item in sorted(wanted, key=lambda item: _write_order(item, current)):
         deadline = current.get(item.pk) or Deadline(call=call)
         old_due_at = deadline.due_at
         if deadline.pk and (old_due_at, deadline.label) == (item.due_at, item.label):
@@ -212,6 +266,16 @@ def _write_deadlines(call: Call, user, wanted: list[DeadlineInput], *, record: b
         if record and old_due_at != item.due_at:
             kind = CallChange.Kind.DEADLINE_MOVED if old_due_at else CallChange.Kind.DEADLINE_ADDED
             _record(call, user, kind, old=old_due_at, new=item.due_at)
+
+
+def _write_order(item: DeadlineInput, current: dict) -> tuple:
+    """Deadlines moving later are written latest first, the others earliest first, so that
+    none is moved onto a moment another still holds (one deadline per call and moment):
+    postponing every cut-off by one slot works; only a swap of two moments cannot."""
+    old = current[item.pk].due_at if item.pk in current else None
+    if old is not None and item.due_at > old:
+        return (0, -item.due_at.timestamp())
+    return (1, item.due_at.timestamp())
 
 
 def _write_objectives(call: Call, user, texts: list[str]) -> None:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call, Deadline
+from calls.models import Call, CallChange, Deadline
 from programmes.models import ContactPoint
 
 
@@ -44,6 +44,13 @@ def _page_of_calls(calls, number):
 
 def call_detail(request, identifier: str):
     contact_points = ContactPoint.objects.select_related("organisation").prefetch_related("persons")
+    # What applicants must know, newest first: changes made since the call was published,
+    # not those of its draft; its publication itself goes without saying.
+    changes = (
+        CallChange.objects.filter(made_at__gte=F("call__published_at"))
+        .exclude(kind=CallChange.Kind.PUBLISHED)
+        .order_by("-made_at", "-pk")
+    )
     call = get_object_or_404(
         Call.objects.public()
         .select_related("programme__fund")
@@ -51,6 +58,7 @@ def call_detail(request, identifier: str):
             "deadlines",
             "objectives",
             Prefetch("programme__contact_points", queryset=contact_points),
+            Prefetch("changes", queryset=changes),
         ),
         identifier=identifier,
     )

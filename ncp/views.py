@@ -1,7 +1,314 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The national contact points' editing area (/manage/).
+
+Thin views: who may do what is asked through ncp/permissions.py (calls/rules.py), what
+a user sees starts from `Call.objects.editable_by` and `Programme.objects.managed_by`,
+and every change is a service of calls/services.py or programmes/services.py.
+"""
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from calls import services
+from calls.models import Call, CallChange, CallStatus, Deadline
+from ncp import forms
+from ncp.history import call_history, display_value, person_name
+from ncp.permissions import call_permission_required, contact_point_permission_required
+from programmes.models import Programme
+from programmes.services import contact_point_update
+
+# A call closing within this many days is marked as needing attention.
+ATTENTION_DAYS = 14
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """One call of the overview, with what its editors should look at."""
+
+    call: Call
+    status: CallStatus
+    next_deadline: Deadline | None
+    is_draft: bool
+    is_scheduled: bool
+    closes_soon: bool
+
+    @classmethod
+    def of(cls, call: Call, now: datetime) -> "CallRow":
+        status = call.status_at(now)
+        next_deadline = call.deadline_after(now)
+        return cls(
+            call=call,
+            status=status,
+            next_deadline=next_deadline,
+            is_draft=call.published_at is None,
+            is_scheduled=not call.is_public_at(now) and call.published_at is not None,
+            closes_soon=status == CallStatus.OPEN
+            and next_deadline is not None
+            and next_deadline.due_at <= now + timedelta(days=ATTENTION_DAYS),
+        )
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.is_draft or self.is_scheduled or self.closes_soon
 
 
 @login_required
 def manage_home(request):
-    return render(request, "ncp/manage_home.html", {})
+    """The calls of the user's programmes, drafts included: four queries, whatever their number."""
+    now = timezone.now()
+    calls = (
+        Call.objects.editable_by(request.user)
+        .select_related("programme__fund")
+        .prefetch_related("deadlines")
+        .order_by("programme__title", "-opens_at", "identifier")
+    )
+    context = {
+        "rows": [CallRow.of(call, now) for call in calls],
+        "programmes": Programme.objects.managed_by(request.user).select_related("fund"),
+        "contact_points": request.user.contact_points.order_by("name"),
+        "now": now,
+        "attention_days": ATTENTION_DAYS,
+    }
+    return render(request, "ncp/manage_home.html", context)
+
+
+@login_required
+@permission_required("calls.add_call_to_programme", raise_exception=True)
+def manage_call_create(request):
+    programme = None
+    if slug := request.GET.get("programme"):
+        programme = get_object_or_404(Programme.objects.managed_by(request.user), slug=slug)
+    data = request.POST if request.method == "POST" else None
+    form = forms.CallForm(data, user=request.user, initial={"programme": programme})
+    formset = forms.DeadlineFormSet(data, prefix="deadlines")
+    publication = forms.PublicationForm(data, prefix="publication")
+    if data is not None and _all_valid(form, formset, publication):
+        if not request.user.has_perm("calls.add_call_to_programme", form.cleaned_data["programme"]):
+            raise PermissionDenied
+        try:
+            call = services.call_create(
+                user=request.user,
+                fields=form.call_fields(),
+                deadlines=formset.deadline_inputs(),
+                objectives=form.objective_texts(),
+                published_at=publication.published_at(),
+            )
+        except ValidationError as error:
+            forms.add_service_errors(error, form)
+        else:
+            messages.success(request, _("The call %(identifier)s was created.") % _ids(call))
+            return redirect("manage_call_detail", call.identifier)
+    context = {
+        "form": form,
+        "formset": formset,
+        "publication": publication,
+        "errors": forms.error_summary(form, formset, publication) if data is not None else [],
+    }
+    return render(request, "ncp/manage_call_create.html", context)
+
+
+@call_permission_required
+def manage_call_edit(request, call: Call):
+    if request.method == "POST":
+        form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
+        formset = forms.DeadlineFormSet(request.POST, prefix="deadlines")
+    else:
+        initial = {"version": call.version, "objectives": _objectives_text(call)}
+        form = forms.CallEditForm(instance=copy.copy(call), user=request.user, initial=initial)
+        formset = forms.DeadlineFormSet(prefix="deadlines", initial=forms.deadline_initial(call))
+    conflict = None
+    if request.method == "POST" and _all_valid(form, formset):
+        try:
+            call = services.call_update(
+                call=call,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.call_fields(),
+                deadlines=formset.deadline_inputs(),
+                objectives=form.objective_texts(),
+            )
+        except services.EditConflict as error:
+            conflict = _conflict_context(error)
+            form = _with_version(form, error.call.version, call, request.user)
+        except ValidationError as error:
+            forms.add_service_errors(error, form)
+        else:
+            messages.success(request, _("Your changes to %(identifier)s were saved.") % _ids(call))
+            return _to_detail(call)
+    context = {
+        "call": call,
+        "form": form,
+        "formset": formset,
+        "conflict": conflict,
+        "errors": forms.error_summary(form, formset) if request.method == "POST" else [],
+    }
+    return render(request, "ncp/manage_call_edit.html", context)
+
+
+@call_permission_required
+def manage_call_detail(request, call: Call):
+    return _render_detail(request, call)
+
+
+@call_permission_required
+@require_POST
+def manage_call_publish(request, call: Call):
+    form = forms.PublishForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, call, publish_form=form)
+    call = services.call_publish(call=call, user=request.user, at=form.moment())
+    if call.is_public_at(timezone.now()):
+        messages.success(request, _("The call %(identifier)s is published.") % _ids(call))
+    else:
+        messages.success(request, _("The publication of %(identifier)s is scheduled.") % _ids(call))
+    return _to_detail(call)
+
+
+@call_permission_required
+@require_POST
+def manage_call_unpublish(request, call: Call):
+    call = services.call_unpublish(call=call, user=request.user)
+    messages.success(request, _("The call %(identifier)s is a draft again.") % _ids(call))
+    return _to_detail(call)
+
+
+@call_permission_required
+@require_POST
+def manage_call_extend_deadline(request, call: Call):
+    form = forms.ExtendDeadlineForm(request.POST, call=call)
+    if form.is_valid():
+        try:
+            services.call_extend_deadline(
+                deadline=form.cleaned_data["deadline"],
+                user=request.user,
+                due_at=form.cleaned_data["due_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            forms.add_service_errors(error, form)
+        else:
+            messages.success(request, _("The deadline was extended."))
+            return _to_detail(call)
+    return _render_detail(request, call, extend_form=form)
+
+
+@call_permission_required
+@require_POST
+def manage_call_cancel(request, call: Call):
+    form = forms.CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.call_cancel(call=call, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            forms.add_service_errors(error, form)
+        else:
+            messages.success(request, _("The call %(identifier)s is cancelled.") % _ids(call))
+            return _to_detail(call)
+    return _render_detail(request, call, cancel_form=form)
+
+
+@contact_point_permission_required
+def manage_contact_point_edit(request, contact_point):
+    data = request.POST if request.method == "POST" else None
+    form = forms.ContactPointForm(data, instance=copy.copy(contact_point))
+    initial = forms.person_initial(contact_point)
+    formset = forms.PersonFormSet(data, prefix="persons", initial=initial)
+    if data is not None and _all_valid(form, formset):
+        try:
+            contact_point_update(
+                contact_point=contact_point,
+                user=request.user,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+                persons=formset.person_inputs(),
+            )
+        except ValidationError as error:
+            forms.add_service_errors(error, form)
+        else:
+            messages.success(request, _("The contact point's details were saved."))
+            return redirect("manage_home")
+    context = {
+        "contact_point": contact_point,
+        "form": form,
+        "formset": formset,
+        "errors": forms.error_summary(form, formset) if data is not None else [],
+    }
+    return render(request, "ncp/manage_contact_point_edit.html", context)
+
+
+def _render_detail(request, call: Call, **forms_given):
+    """The manage page of a call, with the action forms (bound ones show their errors)."""
+    changes = CallChange.objects.select_related("made_by")
+    prefetch_related_objects(
+        [call], "deadlines", "objectives", Prefetch("changes", queryset=changes)
+    )
+    now = timezone.now()
+    context = {
+        "call": call,
+        "row": CallRow.of(call, now),
+        "now": now,
+        "history": call_history(call),
+        "publish_form": forms_given.get("publish_form") or forms.PublishForm(),
+        "extend_form": forms_given.get("extend_form") or forms.ExtendDeadlineForm(call=call),
+        "cancel_form": forms_given.get("cancel_form") or forms.CancelForm(),
+        "errors": forms.error_summary(*forms_given.values()),
+    }
+    return render(request, "ncp/manage_call_detail.html", context)
+
+
+def _conflict_context(error: services.EditConflict) -> dict:
+    return {
+        "who": person_name(error.changed_by),
+        "when": error.changed_at,
+        "changes": [
+            {
+                "label": change.label,
+                "old": display_value(Call, change.field, change.old),
+                "new": display_value(Call, change.field, change.new),
+            }
+            for change in error.changes
+        ],
+    }
+
+
+def _with_version(form, version: int, call: Call, user):
+    """The same input, now based on the current version: saving again is a deliberate
+    overwrite, the first attempt having been refused."""
+    data = form.data.copy()
+    data["version"] = str(version)
+    form = forms.CallEditForm(data, instance=copy.copy(call), user=user)
+    form.is_valid()
+    return form
+
+
+def _all_valid(*forms_and_formsets) -> bool:
+    """Validate every form (all of them, so that every error shows), deadlines last as
+    they are compared with the call form's opening."""
+    valid = True
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseDeadlineFormSet):
+            item.opens_at = forms_and_formsets[0].cleaned_data.get("opens_at")
+        valid = item.is_valid() and valid
+    return valid
+
+
+def _objectives_text(call: Call) -> str:
+    return "\n".join(objective.text for objective in call.objectives.all())
+
+
+def _ids(call: Call) -> dict:
+    return {"identifier": call.identifier}
+
+
+def _to_detail(call: Call) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("manage_call_detail", args=[call.identifier]))

@@ -1,14 +1,28 @@
-"""The admin of the portal's own apps: every page opens, and the call list filters by status."""
+"""The admin of the portal's own apps: every page opens; calls are filtered by status and
+publication, published, unpublished and exported by actions, and edited with their history.
+NCPs, who are not staff, cannot use it."""
 
-from datetime import timedelta
+import csv
+import io
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from calls.models import BRUSSELS, Call, CallStatus, Deadline, deadline_on, opening_on
-from programmes.models import Fund, Programme
+from calls.models import (
+    BRUSSELS,
+    Call,
+    CallChange,
+    CallStatus,
+    Deadline,
+    deadline_on,
+    opening_on,
+)
+from programmes.models import ContactPoint, Fund, Programme
 
 PORTAL_MODELS = sorted(
     (
@@ -115,3 +129,237 @@ def test_call_change_page_opens(admin_client, calls_by_status):
 
     assert response.status_code == 200
     assert f'<div class="readonly">{CallStatus.OPEN.label}</div>' in response.text
+
+
+# --- publication --------------------------------------------------------------------
+
+
+@pytest.fixture
+def calls_by_publication(programme):
+    now = timezone.now()
+    scheduled = make_call(programme, 2, opens_in_days=-10, closes_in_days=10)
+    published = make_call(programme, 3, opens_in_days=-10, closes_in_days=10)
+    Call.objects.filter(pk=scheduled.pk).update(published_at=now + timedelta(days=1))
+    Call.objects.filter(pk=published.pk).update(published_at=now - timedelta(days=1))
+    scheduled.refresh_from_db()
+    published.refresh_from_db()
+    return {
+        "draft": make_call(programme, 1, opens_in_days=-10, closes_in_days=10),
+        "scheduled": scheduled,
+        "published": published,
+    }
+
+
+def test_call_changelist_shows_publication(admin_client, calls_by_publication):
+    response = admin_client.get(CALL_CHANGELIST)
+
+    assert response.status_code == 200
+    for label in ["Draft", "Scheduled", "Published"]:
+        assert f'<td class="field-publication">{label}</td>' in response.text
+
+
+@pytest.mark.parametrize("publication", ["draft", "scheduled", "published"])
+def test_call_changelist_filters_by_publication(admin_client, calls_by_publication, publication):
+    response = admin_client.get(CALL_CHANGELIST, {"published": publication})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [calls_by_publication[publication]]
+
+
+def run_action(client, action: str, calls):
+    return client.post(
+        CALL_CHANGELIST, {"action": action, "_selected_action": [call.pk for call in calls]}
+    )
+
+
+def test_publish_action_publishes_drafts_and_records_it(admin_client, admin_user, programme):
+    calls = [make_call(programme, number, -10, 10) for number in (1, 2)]
+
+    response = run_action(admin_client, "publish", calls)
+
+    assert response.status_code == 302
+    for call in calls:
+        call.refresh_from_db()
+        assert call.is_public_at(timezone.now())
+        assert call.version == 2
+        assert call.history.latest().history_user == admin_user
+        assert call.changes.get().kind == CallChange.Kind.PUBLISHED
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["2 calls published."]
+
+
+def test_publish_action_leaves_published_calls_alone(admin_client, calls_by_publication):
+    published = calls_by_publication["published"]
+    published_at = published.published_at
+
+    run_action(admin_client, "publish", [published])
+
+    published.refresh_from_db()
+    assert published.published_at == published_at
+    assert not published.changes.exists()
+
+
+def test_unpublish_action_makes_drafts(admin_client, admin_user, calls_by_publication):
+    calls = [calls_by_publication["scheduled"], calls_by_publication["published"]]
+
+    response = run_action(admin_client, "unpublish", calls)
+
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert messages == ["2 calls unpublished."]
+    for call in calls:
+        call.refresh_from_db()
+        assert call.published_at is None
+        assert call.history.latest().history_user == admin_user
+
+
+def test_export_action_writes_csv(admin_client, programme):
+    first = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    second = make_call(programme, 2, opens_in_days=10, closes_in_days=30)
+    Deadline.objects.create(call=second, due_at=deadline_on(date(2099, 1, 5)))
+    published_at = datetime(2025, 3, 1, 9, 30, tzinfo=BRUSSELS)
+    Call.objects.filter(pk=second.pk).update(published_at=published_at)
+
+    response = run_action(admin_client, "export_csv", [second, first])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="calls.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert rows[0] == [
+        "identifier",
+        "code",
+        "title",
+        "programme",
+        "fund",
+        "status",
+        "opens_at",
+        "deadlines",
+        "published_at",
+        "url",
+    ]
+    second_deadlines = [iso(d.due_at) for d in second.deadlines.order_by("due_at")]
+    assert rows[1:] == [
+        [
+            first.identifier,
+            "1",
+            "Call 1",
+            "amif-2021-2027",
+            "AMIF",
+            "open",
+            iso(first.opens_at),
+            iso(first.deadlines.get().due_at),
+            "",
+            f"http://testserver/calls/{first.identifier}/",
+        ],
+        [
+            second.identifier,
+            "2",
+            "Call 2",
+            "amif-2021-2027",
+            "AMIF",
+            "forthcoming",
+            iso(second.opens_at),
+            ";".join(second_deadlines),
+            "2025-03-01T09:30:00+01:00",
+            f"http://testserver/calls/{second.identifier}/",
+        ],
+    ]
+    assert second_deadlines[-1] == "2099-01-05T17:00:00+01:00"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(BRUSSELS).isoformat()
+
+
+def test_history_page_lists_the_changes(admin_client, admin_user, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    run_action(admin_client, "publish", [call])
+    run_action(admin_client, "unpublish", [call])
+
+    response = admin_client.get(reverse("admin:calls_call_history", args=[call.pk]))
+
+    assert response.status_code == 200
+    records = list(response.context["page_obj"].object_list)
+    assert [record.version for record in records] == [3, 2, 1]
+    assert [record.history_user for record in records[:2]] == [admin_user, admin_user]
+    assert admin_user.username in response.text
+    assert "Publication:" in response.text  # the field that changed
+
+
+# --- editing a call -----------------------------------------------------------------
+
+
+def change_form_data(call: Call, due_at: datetime) -> dict:
+    """What the call's change form posts, with its one deadline set to `due_at`."""
+    due_at = due_at.astimezone(BRUSSELS)
+    opens_at = call.opens_at.astimezone(BRUSSELS)
+    return {
+        "code": call.code,
+        "identifier": call.identifier,
+        "title": call.title,
+        "programme": call.programme_id,
+        "opens_at_0": opens_at.date().isoformat(),
+        "opens_at_1": opens_at.time().isoformat(),
+        "deadlines-TOTAL_FORMS": 1,
+        "deadlines-INITIAL_FORMS": 1,
+        "deadlines-0-id": call.deadlines.get().pk,
+        "deadlines-0-call": call.pk,
+        "deadlines-0-due_at_0": due_at.date().isoformat(),
+        "deadlines-0-due_at_1": due_at.time().isoformat(),
+        "objectives-TOTAL_FORMS": 0,
+        "objectives-INITIAL_FORMS": 0,
+    }
+
+
+def post_change_form(client, call: Call, due_at: datetime):
+    url = reverse("admin:calls_call_change", args=[call.pk])
+    response = client.post(url, change_form_data(call, due_at))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def test_moving_a_published_calls_deadline_records_a_change(admin_client, admin_user, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    Call.objects.filter(pk=call.pk).update(published_at=timezone.now() - timedelta(days=1))
+    old_due_at = call.deadlines.get().due_at
+    new_due_at = old_due_at + timedelta(days=14)
+
+    post_change_form(admin_client, call, new_due_at)
+
+    change = call.changes.get()
+    assert change.kind == CallChange.Kind.DEADLINE_MOVED
+    assert (change.old_due_at, change.new_due_at) == (old_due_at, new_due_at)
+    assert change.made_by == admin_user
+    call.refresh_from_db()
+    assert call.deadlines.get().due_at == new_due_at
+    assert call.version == 2
+    assert call.history.latest().history_user == admin_user
+
+
+def test_editing_a_draft_records_no_change(admin_client, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+
+    post_change_form(admin_client, call, call.deadlines.get().due_at + timedelta(days=14))
+
+    assert not call.changes.exists()
+    call.refresh_from_db()
+    assert call.version == 2
+
+
+# --- who may use the admin ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/admin/", CALL_CHANGELIST])
+def test_an_ncp_is_sent_to_the_admin_login(client, programme, url):
+    ncp = get_user_model().objects.create_user("ncp", "ncp@example.org", "secret")
+    contact_point = ContactPoint.objects.create(
+        slug="ncp-be", level=ContactPoint.Level.NATIONAL, name="NCP Belgium", country="BE"
+    )
+    contact_point.members.add(ncp)
+    programme.contact_points.add(contact_point)
+    client.force_login(ncp)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"

@@ -1,0 +1,297 @@
+"""The forms of the NCP area. They check what a form can (fields, the model's `full_clean`
+through ModelForm, deadlines against the opening); the services check it all again."""
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from calls.models import DEADLINE_BEFORE_OPENING, Call, Deadline
+from calls.services import EDITABLE_FIELDS, DeadlineInput
+from programmes.models import ContactPerson, ContactPoint, Programme
+from programmes.services import CONTACT_POINT_FIELDS, PersonInput
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser's date and time picker; the form field reads it in the current time zone
+    (Europe/Brussels, settings.TIME_ZONE)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def moment_field(label, *, required: bool = True, help_text="") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label, required=required, help_text=help_text, widget=DateTimeLocalInput()
+    )
+
+
+class CallForm(forms.ModelForm):
+    """Every field an editor sets (calls/services.py EDITABLE_FIELDS), among the
+    programmes the user manages; objectives one per line."""
+
+    objectives = forms.CharField(
+        label=_("Specific objectives"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One objective per line."),
+    )
+
+    class Meta:
+        model = Call
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "opens_at": DateTimeLocalInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "identifier": _("Starts with the fund's prefix, e.g. AMIF-2024-TF2-AG-THB-01."),
+            "opens_at": _("Brussels time."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.managed_by(user).select_related(
+            "fund"
+        )
+
+    def call_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+    def objective_texts(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["objectives"].splitlines()]
+
+
+class CallEditForm(CallForm):
+    """The call form with the version the editor started from (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DeadlineForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    due_at = moment_field(_("Deadline"), help_text=_("Brussels time."))
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=100,
+        required=False,
+        help_text=_("Optional, e.g. First stage, Cut-off 2."),
+    )
+
+
+class BaseDeadlineFormSet(forms.BaseFormSet):
+    """Set `opens_at` (the call form's cleaned value) before validating: each deadline must
+    come after it, and no two deadlines share a moment."""
+
+    opens_at: datetime | None = None
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this deadline")
+
+    def live_forms(self) -> list[forms.Form]:
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+    def clean(self) -> None:
+        live = self.live_forms()
+        if not live and not any(form.errors for form in self.forms):
+            raise ValidationError(_("A call needs at least one deadline."))
+        seen = set()
+        for form in live:
+            due_at = form.cleaned_data.get("due_at")
+            if due_at is None:
+                continue
+            if self.opens_at and due_at <= self.opens_at:
+                form.add_error("due_at", DEADLINE_BEFORE_OPENING)
+            elif due_at in seen:
+                form.add_error("due_at", _("This call already has a deadline at that time."))
+            seen.add(due_at)
+
+    def deadline_inputs(self) -> list[DeadlineInput]:
+        return [
+            DeadlineInput(
+                form.cleaned_data["due_at"], form.cleaned_data["label"], form.cleaned_data["id"]
+            )
+            for form in self.live_forms()
+        ]
+
+
+DeadlineFormSet = forms.formset_factory(
+    DeadlineForm, formset=BaseDeadlineFormSet, extra=1, min_num=1, can_delete=True
+)
+
+
+def deadline_initial(call: Call) -> list[dict]:
+    return [{"id": d.pk, "due_at": d.due_at, "label": d.label} for d in call.deadlines.all()]
+
+
+class PublicationForm(forms.Form):
+    """When a new call becomes public: never (a draft), now, or at a given moment."""
+
+    DRAFT, NOW, LATER = "draft", "now", "later"
+
+    publication = forms.ChoiceField(
+        label=_("Publication"),
+        choices=[
+            (DRAFT, _("Keep as a draft, seen only by its editors")),
+            (NOW, _("Publish now")),
+            (LATER, _("Publish at the moment below")),
+        ],
+        initial=DRAFT,
+        widget=forms.RadioSelect,
+    )
+    publish_at = moment_field(_("Publish at"), required=False, help_text=_("Brussels time."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("publication") == self.LATER and not cleaned.get("publish_at"):
+            self.add_error("publish_at", _("Give the moment of publication."))
+        return cleaned
+
+    def published_at(self) -> datetime | None:
+        match self.cleaned_data["publication"]:
+            case self.NOW:
+                return timezone.now()
+            case self.LATER:
+                return self.cleaned_data["publish_at"]
+        return None
+
+
+class PublishForm(forms.Form):
+    """Publish now (`when=now`) or schedule (`when=later` with `at`)."""
+
+    prefix = "publish"
+
+    when = forms.ChoiceField(choices=[("now", _("now")), ("later", _("later"))])
+    at = moment_field(_("Publish at"), required=False, help_text=_("Brussels time."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("when") == "later" and not cleaned.get("at"):
+            self.add_error("at", _("Give the moment of publication."))
+        return cleaned
+
+    def moment(self) -> datetime | None:
+        return self.cleaned_data["at"] if self.cleaned_data["when"] == "later" else None
+
+
+class ExtendDeadlineForm(forms.Form):
+    prefix = "extend"
+    deadline = forms.ModelChoiceField(label=_("Deadline to extend"), queryset=Deadline.objects)
+    due_at = moment_field(_("New deadline"), help_text=_("Brussels time."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional; shown to applicants with the change."),
+    )
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].queryset = call.deadlines.all()
+        self.fields["deadline"].label_from_instance = _deadline_choice
+
+
+def _deadline_choice(deadline: Deadline) -> str:
+    return f"{deadline.label}: {deadline}" if deadline.label else str(deadline)
+
+
+class CancelForm(forms.Form):
+    prefix = "cancel"
+    reason = forms.CharField(
+        label=_("Reason for cancellation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown to applicants on the call's page."),
+    )
+
+
+class ContactPointForm(forms.ModelForm):
+    class Meta:
+        model = ContactPoint
+        fields = CONTACT_POINT_FIELDS
+
+
+class PersonForm(forms.ModelForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "job_title", "phone", "email"]
+
+
+class BasePersonFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this person")
+
+    def person_inputs(self) -> list[PersonInput]:
+        return [
+            PersonInput(
+                name=form.cleaned_data["name"],
+                job_title=form.cleaned_data["job_title"],
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                pk=form.cleaned_data["id"],
+            )
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+PersonFormSet = forms.formset_factory(
+    PersonForm, formset=BasePersonFormSet, extra=1, can_delete=True
+)
+
+
+def person_initial(contact_point: ContactPoint) -> list[dict]:
+    fields = ["id", "name", "job_title", "phone", "email"]
+    return [
+        {name: getattr(person, name) for name in fields} for person in contact_point.persons.all()
+    ]
+
+
+def add_service_errors(error: ValidationError, form: forms.BaseForm) -> None:
+    """Put a service's ValidationError on the form: on a field it has, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def error_summary(*forms_and_formsets) -> list[dict]:
+    """Every error of the page, in page order, each with the id of what it is about."""
+    items = []
+    for item in forms_and_formsets:
+        if isinstance(item, forms.BaseFormSet):
+            items += [
+                {"anchor": item.prefix, "label": "", "message": message}
+                for message in item.non_form_errors()
+            ]
+            for form in item.forms:
+                if not (item.can_delete and item._should_delete_form(form)):
+                    items += _form_errors(form)
+        elif item is not None:
+            items += _form_errors(item)
+    return items
+
+
+def _form_errors(form: forms.BaseForm) -> list[dict]:
+    items = []
+    for name, messages in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            anchor, label = f"{form.prefix}-errors" if form.prefix else "form-errors", ""
+        else:
+            field = form[name]
+            anchor, label = field.id_for_label or field.auto_id, field.label
+        items += [{"anchor": anchor, "label": label, "message": m} for m in messages]
+    return items
