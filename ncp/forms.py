@@ -197,8 +197,12 @@ class ExtendDeadlineForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deadline"].queryset = call.deadlines.all()
-        self.fields["deadline"].label_from_instance = _deadline_choice
+        field = self.fields["deadline"]
+        field.queryset = call.deadlines.all()
+        field.label_from_instance = _deadline_choice
+        # The deadline to come is the one people extend; no empty choice to trip on.
+        field.empty_label = None
+        field.initial = call.deadline_after(timezone.now()) or call.final_deadline
 
 
 def _deadline_choice(deadline: Deadline) -> str:
