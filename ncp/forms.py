@@ -6,9 +6,11 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from calls.models import DEADLINE_BEFORE_OPENING, Call, Deadline
+from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, Call, Deadline
 from calls.services import EDITABLE_FIELDS, DeadlineInput
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
@@ -75,7 +77,7 @@ class CallEditForm(CallForm):
 
 class DeadlineForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    due_at = moment_field(_("Deadline"), help_text=_("Brussels time."))
+    due_at = moment_field(pgettext_lazy("form field", "Deadline"), help_text=_("Brussels time."))
     label = forms.CharField(
         label=_("Label"),
         max_length=100,
@@ -206,7 +208,11 @@ class ExtendDeadlineForm(forms.Form):
 
 
 def _deadline_choice(deadline: Deadline) -> str:
-    return f"{deadline.label}: {deadline}" if deadline.label else str(deadline)
+    """A deadline as the reader's language writes it, in Brussels time."""
+    moment = date_format(timezone.localtime(deadline.due_at, BRUSSELS), "j F Y, H:i")
+    if not deadline.label:
+        return moment
+    return _("%(label)s: %(deadline)s") % {"label": deadline.label, "deadline": moment}
 
 
 class CancelForm(forms.Form):

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from calls.models import BRUSSELS, Call, CallObjective, Deadline
 
@@ -63,11 +64,11 @@ def _entries(records, extra_fields, subject) -> list[HistoryEntry]:
         who = person_name(record.history_user)
         entry = HistoryEntry(record.history_date, who, subject(record), "")
         if record.history_type == "+" or previous is None:
-            entry.action = _("created")
+            entry.action = pgettext("call history", "created")
         elif record.history_type == "-":
-            entry.action = _("deleted")
+            entry.action = pgettext("call history", "deleted")
         else:
-            entry.action = _("changed")
+            entry.action = pgettext("call history", "changed")
             entry.changes = _changes(record, previous, extra_fields)
             if not entry.changes:
                 continue  # a save that changed nothing an editor sees (the version)

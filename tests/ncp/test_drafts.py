@@ -65,7 +65,7 @@ def test_a_scheduled_call_appears_at_its_publication_moment(signed_in, programme
     assert signed_in.post(reverse("manage_call_create"), data).status_code == 302
     public_page = reverse("call_detail", args=[NEW_IDENTIFIER])
     overview = signed_in.get(reverse("manage_home")).content.decode()
-    assert "Scheduled for 5 Mar 2025, 09:00" in overview
+    assert "Scheduled for 5 March 2025, 09:00" in overview
 
     clock.move_to(datetime(2025, 3, 5, 8, 59, 59, tzinfo=BRUSSELS))
     assert signed_in.get(public_page).status_code == 404

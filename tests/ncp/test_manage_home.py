@@ -58,8 +58,8 @@ def test_what_needs_attention(signed_in, programme_a, call_a, draft_a):
     assert rows[scheduled].is_scheduled and not rows[scheduled].is_draft
     html = signed_in.get(HOME).content.decode()
     assert "Closes within 14 days" in html
-    assert "Scheduled for 1 Apr 2025, 00:00" in html
-    assert "Published on 1 Jan 2000" in html
+    assert "Scheduled for 1 April 2025, 00:00" in html
+    assert "Published on 1 January 2000" in html
 
 
 def test_new_call_buttons_and_contact_points(signed_in, contact_point_a, programme_a):

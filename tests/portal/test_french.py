@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import translation
 
 from portal.templatetags.portal import eur, time_left
+from programmes.models import ContactPoint
 
 LC_MESSAGES = settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES"
 PO_FILE = LC_MESSAGES / "django.po"
@@ -227,6 +228,47 @@ def test_no_english_interface_text_on_french_pages(client, url, po_entries):
     assert response["Content-Language"] == "fr"
     left = [part for part in page_text(response) if part in english - {"English"}]
     assert left == []
+
+
+@pytest.mark.usefixtures("demo")
+def test_manage_home_in_french(client, django_user_model, po_entries):
+    """An NCP's overview (/fr/manage/) is in French, headings, table and menu alike."""
+    ncp = django_user_model.objects.create_user("ncp-fr", password=None)
+    ContactPoint.objects.get(slug="cy-ministry-of-interior").members.add(ncp)
+    client.force_login(ncp)
+    response = client.get("/fr/manage/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert "<h1>Mes appels</h1>" in response.text
+    text = page_text(response)
+    for french in ("Gestion", "Nouvel appel", "Mes points de contact", "Se déconnecter"):
+        assert french in text
+    assert "Modifier les coordonnées et les personnes de contact" in text
+    english = _english_interface_strings(po_entries)
+    assert [part for part in text if part in english] == []
+
+
+@pytest.mark.usefixtures("demo")
+def test_sign_in_page_in_french(client, po_entries):
+    response = client.get("/fr/accounts/login/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "fr"
+    assert "<h1>Se connecter</h1>" in response.text
+    assert "Mot de passe oublié\N{NO-BREAK SPACE}?" in response.text
+    text = page_text(response)
+    english = _english_interface_strings(po_entries)
+    assert [part for part in text if part in english] == []
+
+
+def _english_interface_strings(po_entries) -> set[str]:
+    """The catalogue's English strings that differ from their translation, less
+    "English", which the language switcher shows in English on purpose."""
+    english = set()
+    for entry in po_entries[1:]:
+        for msgid in (entry["msgid"], entry.get("msgid_plural")):
+            if msgid and "%(" not in msgid and msgid not in translations(entry):
+                english.add(msgid)
+    return english - {"English"}
 
 
 @pytest.mark.usefixtures("demo")
