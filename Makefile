@@ -10,13 +10,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages
+.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
 	@echo "make test    lint and run the whole test suite"
 	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
 	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
+	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -53,6 +54,10 @@ test: lint check
 # Needs PostgreSQL: fills BENCH_DATABASE_URL (default portal_bench) with 50,000 synthetic calls.
 bench-pages: install
 	$(BIN)/python bench/pages.py
+
+# Same database as bench-pages: /api/v1/calls/?status=open against one raw SQL query.
+bench-api: install
+	$(BIN)/python bench/api.py
 
 worker: install
 	$(BIN)/celery -A portal worker --beat --loglevel=info

@@ -7,7 +7,7 @@ Query parameters are part of the public interface (partners link to them):
 A value that is not valid is reported on the form and not applied.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 import django_filters
 from django import forms
@@ -31,9 +31,19 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+# Closing dates a search may name: beyond them, the moments that bound the search
+# (00:00 Brussels the day after) cannot be written in UTC.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
 class CallFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
+        for name in ("closes_after", "closes_before"):
+            day = cleaned.get(name)
+            if day and not EARLIEST_DAY <= day <= LATEST_DAY:
+                self.add_error(name, _("Enter a date from 1900 to 9998."))
+                cleaned.pop(name, None)
         after, before = cleaned.get("closes_after"), cleaned.get("closes_before")
         if after and before and after > before:
             self.add_error("closes_before", _("This date comes before the “closes after” date."))
@@ -41,6 +51,9 @@ class CallFilterForm(forms.Form):
 
 
 class CallFilter(django_filters.FilterSet):
+    # The statuses shown when none is chosen; the API (api/filters.py) lists every status.
+    default_statuses: list[str] = DEFAULT_STATUSES
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     # Status and sort are applied last, in filter_queryset(), because they have defaults.
     status = django_filters.MultipleChoiceFilter(
@@ -98,7 +111,7 @@ class CallFilter(django_filters.FilterSet):
 
     @property
     def statuses(self) -> list[str]:
-        return self._cleaned("status") or DEFAULT_STATUSES
+        return self._cleaned("status") or self.default_statuses
 
     @property
     def chosen_sort(self) -> str:

@@ -7,6 +7,7 @@ e-mail printed to the console. With DEBUG off, the settings refuse to start on a
 missing or insecure value and name it.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -277,6 +278,51 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- Partner API (api/, docs/api.md) -------------------------------------------
+
+_RATE = r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)"
+
+
+def _throttle_rate(name: str, default: str) -> str:
+    """A rate such as 60/min from the environment; a malformed one stops start-up."""
+    rate = env.str(name, default=default)
+    if not re.fullmatch(_RATE, rate):
+        raise ImproperlyConfigured(f"{name} must look like 60/min (per s, min, hour or day).")
+    return rate
+
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.KeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _throttle_rate("API_THROTTLE_ANON", "60/min"),
+        "key": _throttle_rate("API_THROTTLE_KEY", "600/min"),
+    },
+    # Anonymous clients are counted per address: the proxies before the site are the
+    # ones django-axes is told about (0: the connecting address, X-Forwarded-For ignored).
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EU Migration Funding Portal API",
+    "DESCRIPTION": "Funds, programmes, calls for proposals, initiatives, countries, regions, "
+    "news and contact points. Guide for partners: docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CallStatusEnum": "calls.models.CallStatus"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Portal -----------------------------------------------------------------

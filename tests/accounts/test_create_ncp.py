@@ -184,8 +184,12 @@ def test_a_programme_without_national_contact_point_is_explained(demo):
     assert counts() == before
 
 
-def test_errors_exit_with_a_non_zero_status(demo, capsys):
+def test_errors_exit_with_a_non_zero_status(demo, capsys, monkeypatch):
     from django.core.management import execute_from_command_line
+
+    # Run as from the shell, but keep the test's database connection: a command run from
+    # the command line closes every connection when it ends.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
 
     with pytest.raises(SystemExit) as raised:
         execute_from_command_line(

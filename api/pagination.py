@@ -1,0 +1,51 @@
+"""Cursor pagination: `{"next": url, "previous": url, "results": [...]}`.
+
+A cursor is a position in a fixed ordering, not a page number, so a page stays right
+while rows are added or changed between requests (what a sync loop needs), and
+reading page 1,000 costs what page 1 costs. Each view names its ordering
+(`cursor_ordering`): its first field is the position, the others break ties.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+class CursorPage(CursorPagination):
+    page_size = PAGE_SIZE
+    max_page_size = MAX_PAGE_SIZE
+    page_size_query_param = "page_size"
+    page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE})."
+    cursor_query_description = "Where the page starts: the `next` or `previous` link holds it."
+    template = None
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        return tuple(view.get_cursor_ordering())
+
+    def get_page_size(self, request) -> int:
+        """The `page_size` asked for; a value out of range is refused (400), not clamped."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdecimal() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            if self.cursor_query_param not in request.query_params:
+                raise
+            # A hand-made cursor whose position is not a value of the ordering field.
+            raise exceptions.NotFound(self.invalid_cursor_message) from None
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        cursor, page_size = super().get_schema_operation_parameters(view)
+        page_size["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
+        return [cursor, page_size]

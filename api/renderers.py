@@ -1,0 +1,64 @@
+"""Calls as CSV, for spreadsheets: one row per call, the JSON fields flattened.
+
+Lists become one cell joined by "; " (deadlines, eligible, themes) or by new lines
+(objectives). A text cell starting with = + - @ gets a leading apostrophe, so that a
+spreadsheet shows it instead of running it as a formula (CSV injection).
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from itertools import chain
+
+from rest_framework.renderers import BaseRenderer
+
+COLUMNS = [
+    "identifier", "code", "parent_identifier", "title", "status", "opens_at", "closes_at",
+    "deadlines", "programme", "fund", "type_of_action", "budget", "eligible", "themes", "url",
+    "published_at", "cancelled_at", "updated_at", "version", "summary", "description",
+    "objectives", "cancellation_reason",
+]  # fmt: skip
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_row(call: dict) -> list:
+    """A call's JSON representation (CallSerializer) as CSV cells, in COLUMNS order."""
+    flat = call | {
+        "deadlines": "; ".join(d["due_at"] for d in call["deadlines"]),
+        "eligible": "; ".join(named["slug"] for named in call["eligible"]),
+        "themes": "; ".join(named["slug"] for named in call["themes"]),
+        "objectives": "\n".join(call["objectives"]),
+    }
+    return [_cell(flat[column]) for column in COLUMNS]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_lines(calls: Iterable[dict]) -> Iterator[str]:
+    """The header, then one line per call, each as soon as it is ready (for streaming)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for cells in chain([COLUMNS], map(csv_row, calls)):
+        writer.writerow(cells)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+class CallCSVRenderer(BaseRenderer):
+    """`?format=csv` or `Accept: text/csv`. Lists are streamed by the view (every
+    matching call, no pages); this renders a single call."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        calls = data if isinstance(data, list) else [data]
+        return "".join(csv_lines(calls)).encode(self.charset)

@@ -1,0 +1,295 @@
+"""What the API sends for each resource, and what it accepts for a call.
+
+Read serializers only describe and format: every value comes from a model, property
+or queryset method (a call's status from `Call.status_at`). The call serializer
+writes its dict directly (see `CallSerializer.to_representation`); its declared
+fields are the contract the OpenAPI schema shows, and a test keeps the two equal.
+"""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from calls.models import Call, CallStatus, TypeOfAction
+from programmes.models import ContactPoint, Fund, Programme
+from projects.models import Country, Initiative, NewsItem, Region
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+class NamedSerializer(serializers.Serializer):
+    """A theme or participant type: `{"slug": ..., "name": ...}`."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class DeadlineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Send it back in a PATCH to move this deadline.")
+    due_at = serializers.DateTimeField(help_text="When submission closes (ISO 8601, with offset).")
+    label = serializers.CharField(help_text="e.g. First stage; often empty.")
+
+
+class CallSerializer(serializers.Serializer):
+    identifier = serializers.CharField(help_text="The EU identifier code; the call's key.")
+    code = serializers.IntegerField(help_text="The numeric id in the source portal.")
+    parent_identifier = serializers.CharField(help_text="For a topic, its call; else empty.")
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    description = serializers.CharField(
+        help_text="Plain text: paragraphs split by a blank line; '- ' starts a bullet."
+    )
+    objectives = serializers.ListField(child=serializers.CharField())
+    status = serializers.ChoiceField(
+        choices=CallStatus.choices, help_text="At the time of the request."
+    )
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField(
+        allow_null=True, help_text="The next deadline, or the last one once the call has closed."
+    )
+    deadlines = DeadlineSerializer(many=True)
+    programme = serializers.SlugField(help_text="The programme's slug.")
+    fund = serializers.CharField(help_text="The fund's code.")
+    type_of_action = serializers.ChoiceField(
+        choices=[*TypeOfAction.choices, ("", "Not given")], allow_blank=True
+    )
+    budget = serializers.DecimalField(
+        max_digits=15, decimal_places=2, allow_null=True, help_text="EUR, as a decimal string."
+    )
+    eligible = NamedSerializer(many=True, help_text="Participant types who may apply.")
+    themes = NamedSerializer(many=True)
+    url = serializers.URLField(help_text="The call's public page.")
+    published_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null for a draft (only its editors' keys see drafts)."
+    )
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    cancellation_reason = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="Send it back in a PATCH (optimistic locking).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._datetime = serializers.DateTimeField().to_representation
+        self._budget = self.fields["budget"].to_representation
+
+    @cached_property
+    def _url(self) -> str:
+        """reverse() once, not per call: identifiers need no quoting ([A-Z0-9-])."""
+        return absolute(reverse("call_detail", args=["IDENTIFIER"])).replace("IDENTIFIER", "{}")
+
+    def _facets(self, programme) -> dict:
+        """A programme's eligible participants and themes, built once per programme."""
+        cache = self.__dict__.setdefault("_facets_of", {})
+        if programme.pk not in cache:
+            cache[programme.pk] = {
+                "eligible": _named(programme.eligible_participants.all()),
+                "themes": _named(programme.themes.all()),
+            }
+        return cache[programme.pk]
+
+    def to_representation(self, call: Call) -> dict:
+        """One call, built directly: five times faster than field by field (bench/api.py).
+
+        Reads what `api.views.calls_to_represent` loads: `programme__fund` selected,
+        `deadlines` and `objectives` prefetched, and the programmes' themes and
+        eligible participants.
+        """
+        at = self.context.get("at") or timezone.now()
+        when = self._datetime
+        deadlines = list(call.deadlines.all())
+        upcoming = next((d for d in deadlines if d.due_at > at), None)
+        closes = upcoming or (deadlines[-1] if deadlines else None)
+        programme = call.programme
+        return {
+            "identifier": call.identifier,
+            "code": call.code,
+            "parent_identifier": call.parent_identifier,
+            "title": call.title,
+            "summary": call.summary,
+            "description": call.description,
+            "objectives": [objective.text for objective in call.objectives.all()],
+            "status": call.status_at(at).value,
+            "opens_at": when(call.opens_at),
+            "closes_at": when(closes.due_at) if closes else None,
+            "deadlines": [
+                {"id": d.pk, "due_at": when(d.due_at), "label": d.label} for d in deadlines
+            ],
+            "programme": programme.slug,
+            "fund": programme.fund.code,
+            "type_of_action": call.type_of_action,
+            "budget": None if call.budget is None else self._budget(call.budget),
+            **self._facets(programme),
+            "url": self._url.format(call.identifier),
+            "published_at": when(call.published_at) if call.published_at else None,
+            "cancelled_at": when(call.cancelled_at) if call.cancelled_at else None,
+            "cancellation_reason": call.cancellation_reason,
+            "updated_at": when(call.updated_at),
+            "version": call.version,
+        }
+
+
+def _named(rows) -> list[dict]:
+    return [{"slug": row.slug, "name": row.name} for row in rows]
+
+
+class FundSerializer(serializers.ModelSerializer):
+    managing_dg = serializers.SlugRelatedField(
+        slug_field="acronym",
+        read_only=True,
+        allow_null=True,
+        help_text="The managing DG's acronym.",
+    )
+
+    class Meta:
+        model = Fund
+        fields = ["code", "name", "call_prefix", "description", "managing_dg"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    themes = NamedSerializer(many=True)
+    eligible = NamedSerializer(many=True, source="eligible_participants")
+    objectives = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    actions = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    contact_points = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug", "title", "fund", "period_start", "period_end", "budget", "summary",
+            "description", "objectives", "actions", "themes", "eligible", "contact_points", "url",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, programme: Programme) -> str:
+        return absolute(programme.get_absolute_url())
+
+
+COUNTRY_CODE = {"type": "string", "pattern": "^[A-Z]{2}$", "example": "TR"}
+
+
+@extend_schema_field(COUNTRY_CODE)
+class CountryCodeField(serializers.Field):
+    """A django-countries value as its ISO 3166-1 alpha-2 code ("" when none)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return value.code or ""
+
+
+@extend_schema_field({"type": "string", "pattern": "^([A-Z]{2})?$"})
+class OptionalCountryCodeField(CountryCodeField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": COUNTRY_CODE})
+class CountryCodesField(serializers.Field):
+    """Related `Country` rows (prefetched) as a list of ISO codes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, countries) -> list[str]:
+        return [country.code.code for country in countries.all()]
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    code = CountryCodeField(help_text="ISO 3166-1 alpha-2.")
+    name = serializers.CharField()
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Country
+        fields = ["code", "name", "region", "description", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, country: Country) -> str:
+        return absolute(country.get_absolute_url())
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    countries = CountryCodesField()
+
+    class Meta:
+        model = Region
+        fields = ["slug", "name", "position", "description", "countries"]
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    implementer = serializers.SlugRelatedField(
+        slug_field="acronym", read_only=True, allow_null=True
+    )
+    managing_dg = serializers.SlugRelatedField(
+        slug_field="acronym", read_only=True, allow_null=True
+    )
+    themes = NamedSerializer(many=True)
+    countries = CountryCodesField()
+    funding_sources = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="Fund codes."
+    )
+    priorities = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    partner_actions = serializers.SlugRelatedField(slug_field="text", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "slug", "title", "acronym", "implementer", "managing_dg", "summary", "description",
+            "priorities", "partner_actions", "themes", "countries", "is_global", "starts_on",
+            "ends_on", "budget", "funding_sources", "url",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, initiative: Initiative) -> str:
+        return absolute(initiative.get_absolute_url())
+
+
+class NewsItemSerializer(serializers.ModelSerializer):
+    initiative = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    countries = CountryCodesField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NewsItem
+        fields = [
+            "slug", "title", "published_on", "is_featured", "body", "initiative", "countries",
+            "url",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item: NewsItem) -> str:
+        return absolute(item.get_absolute_url())
+
+
+class ContactPersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    job_title = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+
+
+class ContactPointSerializer(serializers.ModelSerializer):
+    country = OptionalCountryCodeField(help_text="ISO code; empty for an EU contact point.")
+    organisation = serializers.SlugRelatedField(
+        slug_field="acronym", read_only=True, allow_null=True
+    )
+    persons = ContactPersonSerializer(many=True)
+    programmes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = ContactPoint
+        fields = [
+            "slug", "level", "name", "country", "organisation", "phone", "phone_note", "email",
+            "website", "persons", "programmes",
+        ]  # fmt: skip

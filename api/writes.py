@@ -1,0 +1,112 @@
+"""Writing calls through the API: parse the body, then call calls/services.py.
+
+The serializer only checks types (and the field limits it reads from the model); the
+rules (identifier prefix, deadlines after the opening, uniqueness, the version check)
+are the services' and the model's, so the API refuses exactly what the NCP area
+refuses, with the same messages.
+"""
+
+from django.db import transaction
+from rest_framework import serializers
+
+from calls import services
+from calls.models import Call
+from calls.services import EDITABLE_FIELDS, DeadlineInput
+from programmes.models import Programme
+
+
+class DeadlineInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        required=False,
+        help_text="The id of one of the call's deadlines, to move it; without it, a deadline "
+        "at the same moment is kept and any other is new.",
+    )
+    due_at = serializers.DateTimeField(help_text="ISO 8601 with offset.")
+    label = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+
+class CallWriteSerializer(serializers.ModelSerializer):
+    """A call as an NCP's tool sends it. PATCH: only the fields given change; `version`
+    (from the last read) is required, and `deadlines` and `objectives`, when given,
+    replace the whole list."""
+
+    programme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
+    )
+    deadlines = DeadlineInputSerializer(many=True, help_text="Every deadline of the call.")
+    objectives = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The specific objectives."
+    )
+    published_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the call becomes public. Omitted on creation: a draft. "
+        "In a PATCH, a moment publishes (or schedules) the call, null makes it a draft again.",
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Required in a PATCH: the version you last read."
+    )
+
+    class Meta:
+        model = Call
+        fields = [*EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version"]
+        # Uniqueness and the identifier's format are checked by full_clean() in the
+        # services, with the model's messages.
+        extra_kwargs = {"code": {"validators": []}, "identifier": {"validators": []}}
+
+    def validate(self, attrs: dict) -> dict:
+        if self.partial and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": ["Send the version you last read (optimistic locking)."]}
+            )
+        return attrs
+
+
+def call_create_from(data: dict, *, user) -> Call:
+    return services.call_create(
+        user=user,
+        fields={name: data[name] for name in EDITABLE_FIELDS if name in data},
+        deadlines=[DeadlineInput(d["due_at"], d.get("label", "")) for d in data["deadlines"]],
+        objectives=data.get("objectives", []),
+        published_at=data.get("published_at"),
+    )
+
+
+@transaction.atomic
+def call_update_from(call: Call, data: dict, *, user) -> Call:
+    """Apply a PATCH: the edit (if any), then publication (if asked), from `version`."""
+    version = data["version"]
+    fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    publishing = "published_at" in data and data["published_at"] != call.published_at
+    if fields or "deadlines" in data or "objectives" in data or not publishing:
+        call = services.call_update(
+            call=call,
+            user=user,
+            expected_version=version,
+            fields=fields,
+            deadlines=_deadlines(call, data.get("deadlines")),
+            objectives=data.get("objectives", [o.text for o in call.objectives.all()]),
+        )
+        version = call.version
+    if publishing and data["published_at"] is not None:
+        call = services.call_publish(
+            call=call, user=user, at=data["published_at"], expected_version=version
+        )
+    elif publishing:
+        call = services.call_unpublish(call=call, user=user, expected_version=version)
+    return call
+
+
+def _deadlines(call: Call, wanted: list[dict] | None) -> list[DeadlineInput]:
+    """The deadlines to write. Without an `id`, one at the moment of an existing one keeps
+    it (not recorded as removed and added); without a `label`, a kept one keeps its own."""
+    current = {d.pk: d for d in call.deadlines.all()}
+    if wanted is None:
+        return [DeadlineInput(d.due_at, d.label, d.pk) for d in current.values()]
+    by_moment = {d.due_at: d for d in current.values()}
+    inputs = []
+    for item in wanted:
+        kept = current.get(item.get("id")) or by_moment.get(item["due_at"])
+        label = item.get("label", kept.label if kept else "")
+        inputs.append(DeadlineInput(item["due_at"], label, kept.pk if kept else None))
+    return inputs

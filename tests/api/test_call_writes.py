@@ -1,0 +1,219 @@
+"""Writing calls: the permission matrix of every write, then what a write does."""
+
+from datetime import date
+
+import pytest
+
+from calls.models import Call, CallChange, deadline_on
+from tests.api.conftest import key_client, make_user
+
+URL = "/api/v1/calls/"
+CALL_A = "TESTF-2025-AG-A-01"
+
+
+def new_call(programme: str = "programme-a", **overrides) -> dict:
+    return {
+        "code": 990001,
+        "identifier": "TESTF-2026-AG-NEW-01",
+        "title": "A new call",
+        "programme": programme,
+        "opens_at": "2026-12-01T00:00:00+01:00",
+        "deadlines": [{"due_at": "2027-02-01T17:00:00+01:00"}],
+    } | overrides
+
+
+WRITES = {
+    "create": ("post", URL, lambda: new_call()),
+    "create_for_b": ("post", URL, lambda: new_call("programme-b")),
+    "change": ("patch", f"{URL}{CALL_A}/", lambda: {"title": "Changed", "version": 1}),
+    "move_to_b": (
+        "patch",
+        f"{URL}{CALL_A}/",
+        lambda: {"programme": "programme-b", "version": 1},
+    ),
+}
+
+# (role, write, expected status). "staff_session" is a staff member logged in to the
+# site: the API takes keys only, so it is anonymous there.
+MATRIX = [
+    ("anonymous", "create", 401),
+    ("read_only", "create", 403),
+    ("ncp_a", "create", 201),
+    ("ncp_b", "create", 403),
+    ("staff", "create", 403),
+    ("staff_session", "create", 401),
+    ("superuser", "create", 201),
+    ("ncp_b", "create_for_b", 201),
+    ("ncp_a", "create_for_b", 403),
+    ("anonymous", "change", 401),
+    ("read_only", "change", 403),
+    ("ncp_a", "change", 200),
+    ("ncp_b", "change", 403),
+    ("staff", "change", 403),
+    ("staff_session", "change", 401),
+    ("superuser", "change", 200),
+    ("ncp_a", "move_to_b", 403),
+    ("superuser", "move_to_b", 200),
+]
+
+
+@pytest.mark.parametrize(("role", "write", "expected"), MATRIX)
+def test_permission_matrix(personas, role, write, expected):
+    method, url, body = WRITES[write]
+    if role == "staff_session":
+        client = key_client(None)
+        client.force_login(make_user("staff-with-session", is_staff=True))
+    else:
+        client = personas.client(role)
+    response = getattr(client, method)(url, body(), format="json")
+    assert response.status_code == expected, response.content
+    if expected == 401:
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@pytest.mark.parametrize("role", ["ncp_a", "superuser"])
+def test_an_unknown_call_is_404_for_a_writer(personas, role):
+    response = personas.client(role).patch(f"{URL}NOPE-01/", {"version": 1}, format="json")
+    assert response.status_code == 404
+
+
+def test_put_and_delete_are_not_allowed(personas):
+    client = personas.client("ncp_a")
+    assert client.put(f"{URL}{CALL_A}/", new_call(), format="json").status_code == 405
+    assert client.delete(f"{URL}{CALL_A}/").status_code == 405
+
+
+def test_another_programmes_draft_is_404_not_403(personas):
+    Call.objects.filter(pk=personas.call_b.pk).update(published_at=None)
+    body = {"title": "x", "version": 1}
+    response = personas.client("ncp_a").patch(f"{URL}TESTF-2025-AG-B-01/", body, format="json")
+    assert response.status_code == 404
+
+
+def test_a_created_call_is_a_draft_its_ncp_sees_and_history_names_them(personas):
+    response = personas.client("ncp_a").post(URL, new_call(objectives=["One"]), format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["published_at"], body["status"], body["objectives"]) == (
+        None,
+        "forthcoming",
+        ["One"],
+    )
+    call = Call.objects.get(identifier="TESTF-2026-AG-NEW-01")
+    assert call.history.first().history_user.username == "ncp-a"
+    draft = f"{URL}TESTF-2026-AG-NEW-01/"
+    assert personas.client("ncp_a").get(draft).status_code == 200
+    assert personas.client("anonymous").get(draft).status_code == 404
+    assert personas.client("ncp_b").get(draft).status_code == 404
+    listed = [c["identifier"] for c in personas.client("ncp_a").get(URL).json()["results"]]
+    assert "TESTF-2026-AG-NEW-01" in listed
+
+
+def test_a_call_created_with_published_at_is_public(personas):
+    body = new_call(published_at="2025-01-01T00:00:00Z")
+    assert personas.client("ncp_a").post(URL, body, format="json").status_code == 201
+    assert personas.client("anonymous").get(f"{URL}TESTF-2026-AG-NEW-01/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"identifier": "OTHER-2026-AG-01"}, "identifier", "must start with TESTF-"),
+        ({"identifier": CALL_A}, "identifier", "already exists"),
+        ({"identifier": "lower-case"}, "identifier", ""),
+        ({"deadlines": [{"due_at": "2026-11-01T17:00:00+01:00"}]}, "deadlines", "after the call"),
+        ({"deadlines": []}, "deadlines", "at least one deadline"),
+        ({"opens_at": "1 December"}, "opens_at", "Datetime has wrong format"),
+        ({"title": ""}, "title", "may not be blank"),
+        ({"budget": "-5"}, "non_field_errors", "cannot be negative"),
+        ({"programme": "nope"}, "programme", "does not exist"),
+        ({"type_of_action": "XX"}, "type_of_action", "not a valid choice"),
+    ],
+)
+def test_invalid_data_is_400_per_field_and_nothing_is_saved(personas, changes, field, message):
+    response = personas.client("ncp_a").post(URL, new_call(**changes), format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json(), response.json()
+    assert message in " ".join(response.json()[field])
+    assert not Call.objects.filter(code=990001).exists()
+
+
+def test_a_code_taken_by_another_call_is_400(personas):
+    body = new_call(code=personas.call_a.code)
+    response = personas.client("ncp_a").post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "already exists" in response.json()["code"][0]
+
+
+def test_a_missing_field_is_named(personas):
+    body = new_call()
+    del body["title"], body["deadlines"]
+    response = personas.client("ncp_a").post(URL, body, format="json")
+    assert response.json() == {
+        "title": ["This field is required."],
+        "deadlines": ["This field is required."],
+    }
+
+
+def test_a_patch_needs_the_version(personas):
+    response = personas.client("ncp_a").patch(f"{URL}{CALL_A}/", {"title": "x"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
+
+
+def test_a_patch_from_an_old_version_is_409_with_the_other_change(personas):
+    ncp = personas.client("ncp_a")
+    url = f"{URL}{CALL_A}/"
+    first = ncp.patch(url, {"title": "Theirs", "version": 1}, format="json")
+    assert first.json()["version"] == 2
+    response = ncp.patch(url, {"summary": "Mine", "version": 1}, format="json")
+    assert response.status_code == 409
+    conflict = response.json()
+    assert (conflict["version"], conflict["changed_by"]) == (2, "ncp-a")
+    assert [(c["field"], c["new"]) for c in conflict["changes"]] == [("title", "Theirs")]
+    assert Call.objects.get(identifier=CALL_A).summary == ""
+
+
+def test_a_patch_changes_only_what_it_sends_and_keeps_deadlines(personas):
+    url = f"{URL}{CALL_A}/"
+    deadline = personas.call_a.deadlines.get()
+    response = personas.client("ncp_a").patch(url, {"title": "New", "version": 1}, format="json")
+    assert response.status_code == 200
+    call = Call.objects.get(identifier=CALL_A)
+    assert (call.title, call.version, call.deadlines.get().pk) == ("New", 2, deadline.pk)
+    assert call.history.first().history_user.username == "ncp-a"
+
+
+def test_a_deadline_sent_again_without_id_is_kept_and_a_moved_one_recorded(personas):
+    url = f"{URL}{CALL_A}/"
+    [kept] = personas.call_a.deadlines.all()
+    later = deadline_on(date(2025, 9, 1)).isoformat()
+    body = {"deadlines": [{"due_at": kept.due_at.isoformat()}, {"due_at": later}], "version": 1}
+    assert personas.client("ncp_a").patch(url, body, format="json").status_code == 200
+    assert kept.pk in personas.call_a.deadlines.values_list("pk", flat=True)
+    assert list(CallChange.objects.values_list("kind", flat=True)) == ["deadline-added"]
+    moved = {"deadlines": [{"id": kept.pk, "due_at": later}], "version": 2}
+    assert personas.client("ncp_a").patch(url, moved, format="json").status_code == 200
+    assert personas.call_a.deadlines.get().pk == kept.pk
+
+
+def test_moving_the_opening_after_a_deadline_is_400(personas):
+    body = {"opens_at": "2025-12-01T00:00:00+01:00", "version": 1}
+    response = personas.client("ncp_a").patch(f"{URL}{CALL_A}/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"deadlines": ["A deadline must come after the call opens."]}
+
+
+def test_a_patch_can_unpublish_and_publish(personas):
+    ncp, url = personas.client("ncp_a"), f"{URL}{CALL_A}/"
+    response = ncp.patch(url, {"published_at": None, "version": 1}, format="json")
+    assert response.json()["published_at"] is None
+    assert personas.client("anonymous").get(url).status_code == 404
+    again = {"published_at": "2025-01-01T00:00:00Z", "version": response.json()["version"]}
+    assert ncp.patch(url, again, format="json").json()["published_at"] is not None
+    assert personas.client("anonymous").get(url).status_code == 200
+
+
+def test_a_write_as_a_form_is_refused(personas):
+    form = personas.client("ncp_a").post(URL, "code=1", content_type="multipart/form-data")
+    assert form.status_code == 415

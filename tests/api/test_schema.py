@@ -1,0 +1,208 @@
+"""The OpenAPI schema (/api/schema/), schemathesis against it, and the docs page (/api/docs/).
+
+schemathesis reads the schema from the portal itself (in-process, through Django's
+WSGI application) and sends what it generates from it to every operation: the demo
+data's examples and random values, anonymously and with an NCP's key. It fails on any
+server error and on any answer the schema does not describe (status, content type,
+headers, body).
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+import schemathesis
+import yaml
+from django.contrib.staticfiles import finders
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.models import ApiKey
+from tests.api.conftest import ncp_of
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Headless, no Google services; console messages (CSP reports) on stderr; time to run.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--virtual-time-budget=10000",
+]
+
+
+@pytest.fixture
+def openapi(api, db) -> dict:
+    response = api.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    return response.json()
+
+
+def operations(openapi: dict):
+    for path, methods in openapi["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_the_schema_is_valid_openapi_3_in_yaml_and_json(api, openapi):
+    validate_schema(openapi)
+    assert openapi["openapi"].startswith("3.")
+    as_yaml = api.get("/api/schema/")
+    assert yaml.safe_load(as_yaml.content) == openapi
+
+
+def test_every_resource_has_a_list_and_a_detail(openapi):
+    keys = {
+        "funds": "code", "programmes": "slug", "calls": "identifier", "initiatives": "slug",
+        "countries": "code", "regions": "slug", "news": "slug", "contact-points": "slug",
+    }  # fmt: skip
+    expected = {f"/api/v1/{name}/" for name in keys} | {
+        f"/api/v1/{name}/{{{key}}}/" for name, key in keys.items()
+    }
+    assert set(openapi["paths"]) == expected
+    assert set(openapi["paths"]["/api/v1/calls/"]) == {"get", "post"}
+    assert set(openapi["paths"]["/api/v1/calls/{identifier}/"]) == {"get", "patch"}
+
+
+def test_every_operation_describes_its_answers_and_headers(openapi):
+    for path, method, operation in operations(openapi):
+        answers = operation["responses"]
+        assert {"401", "429"} <= set(answers), (path, method)
+        assert "Retry-After" in answers["429"]["headers"]
+        assert operation["summary"]
+        if method == "get":
+            assert {"200", "304"} <= set(answers), path
+            assert {"ETag", "Last-Modified"} <= set(answers["200"]["headers"])
+            names = {p["name"] for p in operation["parameters"]}
+            assert {"If-None-Match", "If-Modified-Since"} <= names
+            assert "404" in answers
+        else:
+            assert {"400", "403"} <= set(answers), (path, method)
+        for code, answer in answers.items():
+            assert answer["description"] or code.startswith("2"), (path, method, code)
+
+
+def test_every_filter_is_a_documented_parameter(openapi):
+    def parameters(path):
+        return {p["name"] for p in openapi["paths"][path]["get"]["parameters"]}
+
+    assert {
+        "q", "status", "fund", "programme", "eligible", "theme", "closes_after", "closes_before",
+        "updated_since", "ordering", "cursor", "page_size", "format",
+    } <= parameters("/api/v1/calls/")  # fmt: skip
+    assert {"country", "fund", "theme"} <= parameters("/api/v1/initiatives/")
+    assert {"initiative", "country", "published_after", "published_before"} <= parameters(
+        "/api/v1/news/"
+    )
+    list_200 = openapi["paths"]["/api/v1/calls/"]["get"]["responses"]["200"]["content"]
+    assert set(list_200) == {"application/json", "text/csv"}
+
+
+def test_the_patch_conflict_and_errors_are_described(openapi):
+    patch = openapi["paths"]["/api/v1/calls/{identifier}/"]["patch"]
+    conflict = patch["responses"]["409"]["content"]["application/json"]["schema"]
+    assert {"version", "changes", "changed_by"} <= set(conflict["properties"])
+    errors = patch["responses"]["400"]["content"]["application/json"]["schema"]
+    assert errors["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+
+
+# --- schemathesis --------------------------------------------------------------------
+
+
+# Loaded once, at collection, from the portal in-process (no database needed). Hypothesis
+# runs each operation's examples inside one test, so its database is the test's.
+portal_schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+portal_schema.config.generation.update(modes=["positive", "negative"], max_examples=25)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def same_connection_for_requests():
+    """Requests through the WSGI handler close the database connection when they end,
+    which would end the test's transaction on PostgreSQL; Django's test client
+    disconnects the same signal handlers while it runs."""
+    handlers = [signals.request_started, signals.request_finished]
+    for signal in handlers:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in handlers:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def ncp_key(demo, settings, same_connection_for_requests) -> str:
+    from programmes.models import Programme
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # schemathesis's host
+    user = ncp_of(Programme.objects.get(slug="amif-2021-2027"), "fuzzing-ncp")
+    return ApiKey.issue(name="fuzzing", user=user)[1]
+
+
+@portal_schema.parametrize()
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    database=None,  # no .hypothesis/ directory in the checkout
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(case, ncp_key):
+    """Reads anonymously; writes with the key of an NCP of the demo programme."""
+    headers = {"Authorization": f"Bearer {ncp_key}"} if case.method != "GET" else {}
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+# --- the docs page ---------------------------------------------------------------------
+
+
+def test_the_docs_page_uses_this_sites_files_only(api, db, settings):
+    page = api.get("/api/docs/")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(src.startswith("/") for src in sources), sources
+    assert "<script>" not in page.text and "<style>" not in page.text  # nothing inline
+    script = api.get("/api/docs/", {"script": ""})
+    assert script["Content-Type"] == "application/javascript"
+    assert "/api/schema/" in script.text
+    for src in sources:
+        if src.startswith(settings.STATIC_URL):
+            assert finders.find(src.removeprefix(settings.STATIC_URL)), src
+
+
+@pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="needs Chromium (see README)")
+def test_the_docs_page_renders_in_chromium_under_the_csp(live_server, transactional_db):
+    """Headless Chromium loads /api/docs/ with the site's Content-Security-Policy: Swagger UI
+    must draw every operation, and the browser must report no blocked script or style."""
+    result = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, "--dump-dom", f"{live_server.url}/api/docs/"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    paths = set(re.findall(r'class="opblock-summary-path" data-path="([^"]+)"', result.stdout))
+    assert "/api/v1/calls/{identifier}/" in paths, result.stdout[-2000:] + result.stderr[-2000:]
+    assert len(paths) == 16
+    violations = [line for line in result.stderr.splitlines() if "Content Security Policy" in line]
+    assert violations == []
