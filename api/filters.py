@@ -76,6 +76,14 @@ class ApiCallFilter(CallFilter):
     def _sorted(self, queryset):
         return queryset  # the cursor paginator orders (cursor_ordering)
 
+    def get_form_class(self):
+        """The form class, built once: its fields depend on nothing of the request (a form
+        copies its class's fields when made), and building them took 1 ms a request."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     @property
     def cursor_ordering(self) -> tuple[str, str]:
         wanted = self._cleaned("ordering") or CallOrdering.LAST_DEADLINE

@@ -1,8 +1,9 @@
 """What the API sends for each resource, and what it accepts for a call.
 
 Read serializers only describe and format: every value comes from a model, property
-or queryset method (a call's status from `Call.status_at`). The call serializer
-writes its dict directly (see `CallSerializer.to_representation`); its declared
+or queryset method (a call's status from `calls.models.status_from`, the rule of
+`Call.status_at`). The call serializer writes its dict directly (see
+`CallSerializer.represent`); its declared
 fields are the contract the OpenAPI schema shows, and a test keeps the two equal.
 """
 
@@ -15,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from calls.models import Call, CallStatus, TypeOfAction
+from calls.models import Call, CallStatus, TypeOfAction, status_from
 from programmes.models import ContactPoint, Fund, Programme
 from projects.models import Country, Initiative, NewsItem, Region
 
@@ -74,15 +75,16 @@ class CallSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField(help_text="Send it back in a PATCH (optimistic locking).")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._datetime = serializers.DateTimeField().to_representation
-        self._budget = self.fields["budget"].to_representation
-
     @cached_property
     def _url(self) -> str:
         """reverse() once, not per call: identifiers need no quoting ([A-Z0-9-])."""
         return absolute(reverse("call_detail", args=["IDENTIFIER"])).replace("IDENTIFIER", "{}")
+
+    @cached_property
+    def _datetime(self):
+        """DRF's datetime format, with the current time zone looked up once, not per value."""
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        return serializers.DateTimeField(default_timezone=zone).to_representation
 
     def _facets(self, programme) -> dict:
         """A programme's eligible participants and themes, built once per programme."""
@@ -95,44 +97,73 @@ class CallSerializer(serializers.Serializer):
         return cache[programme.pk]
 
     def to_representation(self, call: Call) -> dict:
-        """One call, built directly: five times faster than field by field (bench/api.py).
+        """One call, from an instance with what `api.views.calls_to_represent` loads:
+        `programme__fund` selected, `deadlines` and `objectives` prefetched, and the
+        programmes' themes and eligible participants."""
+        programme = call.programme
+        values = {name: getattr(call, name) for name in CALL_VALUES}
+        values |= {"programme_slug": programme.slug, "fund_code": programme.fund.code}
+        return self.represent(
+            values,
+            deadlines=[(d.pk, d.due_at, d.label) for d in call.deadlines.all()],
+            objectives=[objective.text for objective in call.objectives.all()],
+            facets=self._facets(programme),
+        )
 
-        Reads what `api.views.calls_to_represent` loads: `programme__fund` selected,
-        `deadlines` and `objectives` prefetched, and the programmes' themes and
-        eligible participants.
-        """
+    def represent(self, call: dict, *, deadlines: list, objectives: list, facets: dict) -> dict:
+        """One call, built directly from its values (CALL_VALUES, `programme_slug` and
+        `fund_code`), its deadlines as (id, due_at, label) in order, its objectives' texts
+        and its programme's facets (`eligible`, `themes`): five times faster than field
+        by field, and what the list builds from values without model instances
+        (bench/api.py)."""
         at = self.context.get("at") or timezone.now()
         when = self._datetime
-        deadlines = list(call.deadlines.all())
-        upcoming = next((d for d in deadlines if d.due_at > at), None)
+        upcoming = next((d for d in deadlines if d[1] > at), None)
         closes = upcoming or (deadlines[-1] if deadlines else None)
-        programme = call.programme
+        status = status_from(
+            at,
+            opens_at=call["opens_at"],
+            cancelled_at=call["cancelled_at"],
+            dues=(d[1] for d in deadlines),
+        )
+        budget, published_at, cancelled_at = (
+            call["budget"], call["published_at"], call["cancelled_at"],
+        )  # fmt: skip
         return {
-            "identifier": call.identifier,
-            "code": call.code,
-            "parent_identifier": call.parent_identifier,
-            "title": call.title,
-            "summary": call.summary,
-            "description": call.description,
-            "objectives": [objective.text for objective in call.objectives.all()],
-            "status": call.status_at(at).value,
-            "opens_at": when(call.opens_at),
-            "closes_at": when(closes.due_at) if closes else None,
+            "identifier": call["identifier"],
+            "code": call["code"],
+            "parent_identifier": call["parent_identifier"],
+            "title": call["title"],
+            "summary": call["summary"],
+            "description": call["description"],
+            "objectives": objectives,
+            "status": status.value,
+            "opens_at": when(call["opens_at"]),
+            "closes_at": when(closes[1]) if closes else None,
             "deadlines": [
-                {"id": d.pk, "due_at": when(d.due_at), "label": d.label} for d in deadlines
+                {"id": pk, "due_at": when(due), "label": label} for pk, due, label in deadlines
             ],
-            "programme": programme.slug,
-            "fund": programme.fund.code,
-            "type_of_action": call.type_of_action,
-            "budget": None if call.budget is None else self._budget(call.budget),
-            **self._facets(programme),
-            "url": self._url.format(call.identifier),
-            "published_at": when(call.published_at) if call.published_at else None,
-            "cancelled_at": when(call.cancelled_at) if call.cancelled_at else None,
-            "cancellation_reason": call.cancellation_reason,
-            "updated_at": when(call.updated_at),
-            "version": call.version,
+            "programme": call["programme_slug"],
+            "fund": call["fund_code"],
+            "type_of_action": call["type_of_action"],
+            "budget": None if budget is None else _budget(budget),
+            **facets,
+            "url": self._url.format(call["identifier"]),
+            "published_at": when(published_at) if published_at else None,
+            "cancelled_at": when(cancelled_at) if cancelled_at else None,
+            "cancellation_reason": call["cancellation_reason"],
+            "updated_at": when(call["updated_at"]),
+            "version": call["version"],
         }
+
+
+# The call's own columns its representation reads (with its programme's slug and fund's code).
+CALL_VALUES = (
+    "identifier", "code", "parent_identifier", "title", "summary", "description", "opens_at",
+    "type_of_action", "budget", "published_at", "cancelled_at", "cancellation_reason",
+    "updated_at", "version",
+)  # fmt: skip
+_budget = CallSerializer._declared_fields["budget"].to_representation
 
 
 def _named(rows) -> list[dict]:

@@ -1,14 +1,16 @@
 """The API's resources under /api/v1/: read by anyone, calls written by their NCPs.
 
 Every list runs a fixed number of queries whatever its length (select_related and
-prefetch_related below; tests/api/test_queries.py holds them to it) and is paginated
+prefetch_related below, or, for the list of calls, values read by `represent_page`;
+tests/api/test_queries.py holds them to it) and is paginated
 by a cursor (api/pagination.py). Every JSON read carries an ETag and Last-Modified
 (api/conditional.py).
 """
 
+from collections import defaultdict
 from itertools import batched
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, Value, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +26,7 @@ from api.filters import ApiCallFilter, FilterBackend, InitiativeFilter, NewsFilt
 from api.permissions import CallWritePermission
 from api.renderers import CallCSVRenderer, csv_lines
 from api.serializers import (
+    CALL_VALUES,
     CallSerializer,
     ContactPointSerializer,
     CountrySerializer,
@@ -34,8 +37,8 @@ from api.serializers import (
     RegionSerializer,
 )
 from api.writes import CallWriteSerializer, call_create_from, call_update_from
-from calls.models import Call
-from programmes.models import ContactPoint, Fund, Programme
+from calls.models import Call, CallObjective, Deadline
+from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
 from projects.models import Country, Initiative, NewsItem, Region
 
 
@@ -61,6 +64,52 @@ def with_programme_facets(calls: list) -> list:
         call.programme = programmes.setdefault(call.programme_id, call.programme)
     prefetch_related_objects(list(programmes.values()), "themes", "eligible_participants")
     return calls
+
+
+# What a page of calls reads, as values rather than model instances (no instances to
+# build, bench/api.py): the representation's columns, the programme's slug and fund's
+# code (joined), and the columns a cursor can follow (api.filters.CallOrdering).
+_PAGE_VALUES = (*CALL_VALUES, "programme_id", "submission_ends_at")
+_PAGE_EXPRESSIONS = {
+    "programme_slug": F("programme__slug"),
+    "fund_code": F("programme__fund__code"),
+}
+
+
+def represent_page(serializer: CallSerializer, page: list[dict]) -> list[dict]:
+    """A page of calls read as values: their deadlines, objectives and programmes'
+    themes and eligible participants read as values too, in three queries (what
+    calls_to_represent and with_programme_facets read as instances)."""
+    ids = [call["pk"] for call in page]
+    deadlines, objectives = defaultdict(list), defaultdict(list)
+    for call_id, *deadline in Deadline.objects.filter(call_id__in=ids).values_list(
+        "call_id", "pk", "due_at", "label"
+    ):
+        deadlines[call_id].append(deadline)
+    for call_id, text in CallObjective.objects.filter(call_id__in=ids).values_list(
+        "call_id", "text"
+    ):
+        objectives[call_id].append(text)
+    programme_ids = {call["programme_id"] for call in page}
+    facets = {pk: {"eligible": [], "themes": []} for pk in programme_ids}
+    eligible, themes = (
+        model.objects.filter(programmes__in=programme_ids)
+        .values_list(Value(key), "programmes", "slug", "name")
+        .order_by()
+        for key, model in (("eligible", ParticipantType), ("themes", Theme))
+    )
+    # One query for both; by name, as each model's ordering (Meta.ordering) has it.
+    for key, programme_id, slug, name in eligible.union(themes, all=True).order_by("name"):
+        facets[programme_id][key].append({"slug": slug, "name": name})
+    return [
+        serializer.represent(
+            call,
+            deadlines=deadlines[call["pk"]],
+            objectives=objectives[call["pk"]],
+            facets=facets[call["programme_id"]],
+        )
+        for call in page
+    ]
 
 
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -173,14 +222,14 @@ class CallViewSet(ReadViewSet):
     permission_classes = [CallWritePermission]
 
     def get_queryset(self):
+        return calls_to_represent(self._visible_calls())
+
+    def _visible_calls(self):
         calls = Call.objects.public()
         user = self.request.user
         if self.request.auth is not None and user.is_authenticated:
             calls = calls | Call.objects.editable_by(user)
-        return calls_to_represent(calls)
-
-    def paginate_queryset(self, queryset):
-        return with_programme_facets(super().paginate_queryset(queryset))
+        return calls
 
     def get_object(self):
         return with_programme_facets([super().get_object()])[0]
@@ -202,7 +251,10 @@ class CallViewSet(ReadViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CallCSVRenderer.format:
             return self._csv(self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+        calls = self.filter_queryset(self._visible_calls())
+        page = self.paginate_queryset(calls.values("pk", *_PAGE_VALUES, **_PAGE_EXPRESSIONS))
+        serializer = CallSerializer(context=self.get_serializer_context())
+        return self.get_paginated_response(represent_page(serializer, page))
 
     def _csv(self, calls) -> StreamingHttpResponse:
         """Every matching call, read and sent 500 at a time (a fixed number of queries each)."""

@@ -2,7 +2,7 @@
 
 The status (forthcoming, open, closed) is never stored: it follows from the
 opening time and the deadlines at a given moment. `Call.status_at()` computes it
-in Python from the call's deadlines and `CallQuerySet` computes the same rule in
+in Python from the call's deadlines (`status_from`) and `CallQuerySet` computes the same rule in
 SQL; both are tested on one table of cases (tests/calls/test_status.py).
 
 A deadline is the moment submission closes: a call is open from `opens_at`
@@ -10,6 +10,7 @@ A deadline is the moment submission closes: a call is open from `opens_at`
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -126,6 +127,21 @@ def _statuses_condition(statuses, at: datetime) -> Q:
 def _closing_within_condition(days: int, at: datetime) -> Q:
     due_soon = _deadlines_after(at).filter(due_at__lte=at + timedelta(days=days))
     return _status_condition(CallStatus.OPEN, at) & Q(Exists(due_soon))
+
+
+def status_from(
+    at: datetime, *, opens_at: datetime, cancelled_at: datetime | None, dues: Iterable[datetime]
+) -> CallStatus:
+    """The Python form of the status rule, from a call's values and its deadlines' `due_at`
+    (read only when the rule needs them); `CallQuerySet.with_status` is the SQL form.
+    `Call.status_at` applies it to a call; the API's list, to the values of its page."""
+    if cancelled_at is not None and cancelled_at <= at:
+        return CallStatus.CANCELLED
+    if at < opens_at:
+        return CallStatus.FORTHCOMING
+    if any(due > at for due in dues):
+        return CallStatus.OPEN
+    return CallStatus.CLOSED
 
 
 class CallQuerySet(models.QuerySet):
@@ -409,14 +425,9 @@ class Call(models.Model):
     # Deadlines are read through `self.deadlines.all()`, so a prefetch serves them.
 
     def status_at(self, at: datetime) -> CallStatus:
-        """The Python form of the status rule; `CallQuerySet.with_status` is the SQL form."""
-        if self.cancelled_at is not None and self.cancelled_at <= at:
-            return CallStatus.CANCELLED
-        if at < self.opens_at:
-            return CallStatus.FORTHCOMING
-        if self.deadline_after(at) is not None:
-            return CallStatus.OPEN
-        return CallStatus.CLOSED
+        """The Python form of the status rule (`status_from`) for this call."""
+        dues = (deadline.due_at for deadline in self.deadlines.all())  # read only if needed
+        return status_from(at, opens_at=self.opens_at, cancelled_at=self.cancelled_at, dues=dues)
 
     @property
     def status(self) -> CallStatus:
