@@ -66,6 +66,7 @@ def call_detail(request, identifier: str):
         "call": call,
         "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
+        "reminder_days": settings.ALERTS_REMINDER_DAYS,
     }
     return render(request, "calls/call_detail.html", context)
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -159,8 +161,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Brussels"
+# The queue the portal's tasks go to: set it to share one Redis among several portals.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
 # django-celery-beat does not install with Django 6.1, so the schedule lives here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "alerts-sweep": {"task": "alerts.tasks.sweep", "schedule": crontab(minute="*/15")},
+}
 
 # --- E-mail -----------------------------------------------------------------
 
@@ -176,6 +182,8 @@ def _mailers_from_url(url: str) -> dict:
         "use_tls": config.get("EMAIL_USE_TLS"),
         "use_ssl": config.get("EMAIL_USE_SSL"),
         "file_path": config["EMAIL_FILE_PATH"] or None,
+        # Seconds to wait for the SMTP server before an attempt fails (and is retried).
+        "timeout": env.int("EMAIL_TIMEOUT", default=30) if url.startswith("smtp") else None,
     }
     return {
         "default": {
@@ -328,3 +336,24 @@ SPECTACULAR_SETTINGS = {
 # --- Portal -----------------------------------------------------------------
 
 CALLS_PER_PAGE = 25
+
+# --- Alerts and reminders (alerts/, docs/architecture.md) ----------------------
+
+
+def _reminder_days() -> list[int]:
+    days = env.list("ALERTS_REMINDER_DAYS", cast=str, default=["14", "3", "1"])
+    if not days or not all(day.strip().isdigit() and int(day) > 0 for day in days):
+        raise ImproperlyConfigured("ALERTS_REMINDER_DAYS must list whole days, e.g. 14,3,1.")
+    return sorted({int(day) for day in days}, reverse=True)
+
+
+# Reminders go out this many days before each deadline (same time of day, Brussels).
+ALERTS_REMINDER_DAYS = _reminder_days()
+# The daily digest of new calls goes out from this hour (Brussels time).
+ALERTS_DIGEST_HOUR = env.int("ALERTS_DIGEST_HOUR", default=8)
+# Attempts at sending one e-mail before it is marked failed (then retried from the admin).
+ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=5)
+# A pending e-mail queued this long ago whose task was lost (a killed worker) is queued again.
+ALERTS_REQUEUE_MINUTES = env.int("ALERTS_REQUEUE_MINUTES", default=30)
+# Confirmation links are valid this long; unconfirmed subscriptions are deleted after it.
+ALERTS_CONFIRM_DAYS = 7

@@ -37,5 +37,6 @@ urlpatterns += i18n_patterns(
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("manage/", include("ncp.urls")),
+    path("alerts/", include("alerts.urls")),
     prefix_default_language=False,
 )

@@ -9,3 +9,15 @@ from portal.demo_loader import load_demo
 def demo(db):
     """The demo data of the five source pages, as `make run` shows it."""
     load_demo()
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run in the test process, whatever REDIS_URL says; tests/alerts/test_worker.py
+    switches to a real worker on Redis."""
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

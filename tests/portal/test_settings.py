@@ -118,6 +118,7 @@ def test_database_redis_and_email_come_from_urls():
                     "username": "mailer",
                     "password": "secret",
                     "use_tls": True,
+                    "timeout": 30,
                 },
             }
         },

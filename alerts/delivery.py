@@ -1,0 +1,187 @@
+"""Sending the e-mails owed: each notification at most once, even with several workers.
+
+A task claims its row inside a transaction with `SELECT ... FOR UPDATE SKIP LOCKED`
+and holds the lock while it talks to the SMTP server; the row is marked sent in that
+same transaction. A second task for the same row (a sweep run twice, a task delivered
+again) finds it locked or no longer pending and does nothing. A worker killed in the
+middle loses its database connection: PostgreSQL rolls the transaction back and frees
+the row, which stays pending and is queued again by the next sweep.
+"""
+
+import smtplib
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts import emails
+from alerts.models import Notification, Subscriber, Subscription
+from calls.models import CallStatus
+
+
+class TransientFailure(Exception):
+    """The SMTP server or the network failed in a way worth trying again later."""
+
+
+def notification_deliver(notification_id: int, *, at: datetime | None = None) -> str | None:
+    """Send one pending notification unless it no longer applies; return its new state.
+
+    None when another worker holds it or it is no longer pending. Raises
+    TransientFailure after recording the attempt, for the caller to retry later.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        notification = _claim(Notification.objects.filter(pk=notification_id))
+        if notification is None:
+            return None
+        if reason := skip_reason(notification, at):
+            _finish([notification], Notification.State.SKIPPED, error=reason)
+            return Notification.State.SKIPPED
+        error = _send([notification], emails.for_notification, at)
+    if error:
+        raise TransientFailure(error)
+    return notification.state
+
+
+def digest_deliver(subscriber_id: int, *, at: datetime | None = None) -> str | None:
+    """Send an address its daily digest of new calls: one e-mail a Brussels day at most."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update(skip_locked=True).filter(pk=subscriber_id).first()
+        )
+        if subscriber is None or subscriber.last_digest_on == today:
+            return None
+        rows = _claim_all(
+            Notification.objects.filter(
+                subscription__subscriber=subscriber, kind=Notification.Kind.NEW_CALL
+            )
+        )
+        for notification in rows:
+            notification.subscription.subscriber = subscriber
+        wanted = [n for n in rows if not skip_reason(n, at)]
+        gone = _("The call was closed, cancelled or withdrawn before the digest.")
+        _finish([n for n in rows if n not in wanted], Notification.State.SKIPPED, error=gone)
+        if not wanted:
+            return None
+        error = _send(wanted, lambda first: emails.digest(subscriber, wanted), at)
+        if wanted[0].state == Notification.State.SENT:
+            subscriber.last_digest_on = today
+            subscriber.save(update_fields=["last_digest_on"])
+    if error:
+        raise TransientFailure(error)
+    return wanted[0].state
+
+
+def confirmation_deliver(subscription_id: int) -> None:
+    """E-mail the confirmation link of a subscription not confirmed yet."""
+    subscription = (
+        Subscription.objects.select_related("subscriber", "call", "programme")
+        .filter(pk=subscription_id, confirmed_at__isnull=True)
+        .first()
+    )
+    if subscription is None:
+        return
+    try:
+        emails.confirmation(subscription).send()
+    except SEND_ERRORS as error:
+        if is_transient(error):
+            raise TransientFailure(str(error)) from error
+        raise
+
+
+def skip_reason(notification: Notification, at: datetime) -> str:
+    """Why a notification should no longer be sent at `at`, or "" if it should."""
+    call = notification.call
+    if notification.subscription.confirmed_at is None:
+        return _("The subscription is not confirmed.")
+    if not call.is_public_at(at):
+        return _("The call is no longer published.")
+    if notification.kind == Notification.Kind.CANCELLED:
+        return ""
+    if call.cancelled_at and call.cancelled_at <= at:
+        return _("The call was cancelled.")
+    if notification.kind == Notification.Kind.NEW_CALL:
+        closed = call.status_at(at) == CallStatus.CLOSED
+        return _("The call has closed.") if closed else ""
+    if notification.kind == Notification.Kind.REMINDER:
+        return _reminder_skip_reason(notification, at)
+    return ""
+
+
+def _reminder_skip_reason(notification: Notification, at: datetime) -> str:
+    if notification.due_at <= at:
+        return _("The deadline has passed.")
+    if all(d.due_at != notification.due_at for d in notification.call.deadlines.all()):
+        return _("The deadline has moved.")
+    if Notification.objects.superseded().filter(pk=notification.pk).exists():
+        return _("A more recent reminder was due at the same time.")
+    return ""
+
+
+SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def is_transient(error: Exception) -> bool:
+    """A 4xx answer or a network failure is worth retrying; a 5xx answer is final."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
+
+
+def describe(error: Exception) -> str:
+    """The SMTP answer ("550 5.1.1 No such mailbox") or the network error, for people."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{code} {text.decode(errors='replace')}"
+                         for code, text in error.recipients.values())  # fmt: skip
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode(errors="replace")
+        return f"{error.smtp_code} {text}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _claim(notifications) -> Notification | None:
+    rows = _claim_all(notifications)
+    return rows[0] if rows else None
+
+
+def _claim_all(notifications) -> list[Notification]:
+    """Lock pending rows that no other worker holds (PostgreSQL; SQLite has one writer)."""
+    return list(
+        notifications.filter(state=Notification.State.PENDING)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("subscription__subscriber", "call__programme__fund", "change")
+        .prefetch_related("call__deadlines")
+        .order_by("pk")
+    )
+
+
+def _send(rows: list[Notification], build, at: datetime) -> str:
+    """Send the message `build(rows[0])` and record the outcome on every row.
+
+    Returns the error text when the failure is transient and attempts remain.
+    """
+    for row in rows:
+        row.attempts += 1
+    try:
+        build(rows[0]).send()
+    except SEND_ERRORS as error:
+        retry = is_transient(error) and rows[0].attempts < settings.ALERTS_MAX_ATTEMPTS
+        state = Notification.State.PENDING if retry else Notification.State.FAILED
+        _finish(rows, state, error=describe(error))
+        return describe(error) if retry else ""
+    _finish(rows, Notification.State.SENT, sent_at=at)
+    return ""
+
+
+def _finish(rows: list[Notification], state: str, *, error: str = "", sent_at=None) -> None:
+    for row in rows:
+        row.state, row.last_error, row.sent_at = state, error, sent_at
+    Notification.objects.bulk_update(rows, ["state", "attempts", "last_error", "sent_at"])

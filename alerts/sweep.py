@@ -1,0 +1,219 @@
+"""The periodic sweep: create the notifications due now, then queue them.
+
+Celery beat runs it every 15 minutes; `python manage.py send_reminders` runs it once.
+It is safe to run twice or at the same time: every notification is a row unique per
+(subscription, call, kind, slot), created with ON CONFLICT DO NOTHING, and only the
+task that claims a pending row sends it (alerts/delivery.py). A job that was down
+catches up: whatever is still due is created then, and of several reminders due at
+once only the most recent is sent.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts.models import Notification, Subscriber, Subscription, due_reminder_days
+from alerts.services import unconfirmed_forget
+from calls.filters import CallFilter
+from calls.models import Call, CallChange, CallStatus, Deadline
+
+# Changes and new calls older than this are not announced any more.
+LOOKBACK = timedelta(days=7)
+NOTICE_KINDS = {
+    CallChange.Kind.DEADLINE_MOVED: Notification.Kind.DEADLINE_CHANGED,
+    CallChange.Kind.DEADLINE_ADDED: Notification.Kind.DEADLINE_CHANGED,
+    CallChange.Kind.DEADLINE_REMOVED: Notification.Kind.DEADLINE_CHANGED,
+    CallChange.Kind.CANCELLED: Notification.Kind.CANCELLED,
+}
+
+
+@dataclass
+class SweepReport:
+    created: int = 0
+    skipped: int = 0
+    queued: list[int] = field(default_factory=list)
+    digests: list[int] = field(default_factory=list)
+
+
+def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
+    """Create what is due at `at` (default: now) and queue it once the transaction commits."""
+    from alerts.tasks import queue_digests, queue_notifications
+
+    at = at or timezone.now()
+    report = SweepReport()
+    with transaction.atomic():
+        unconfirmed_forget(at=at)
+        report.created = _plan_reminders(at) + _plan_notices(at) + _plan_new_calls(at)
+        report.skipped = (
+            Notification.objects.superseded()
+            .filter(state=Notification.State.PENDING)
+            .update(state=Notification.State.SKIPPED,
+                    last_error=_("A more recent reminder was due at the same time."))
+        )  # fmt: skip
+        report.queued = _mark_queued(at)
+        report.digests = _mark_digests_queued(at)
+        queue_notifications(report.queued)
+        queue_digests(report.digests)
+    return report
+
+
+def _followers(call: Call, *, confirmed_by: datetime) -> list[Subscription]:
+    """One confirmed subscription per address following `call` or its programme; the
+    call's own subscription when an address has both."""
+    chosen: dict[int, Subscription] = {}
+    subscriptions = Subscription.objects.confirmed(before=confirmed_by).following(call)
+    for subscription in subscriptions.order_by(F("call_id").asc(nulls_first=True)):
+        chosen[subscription.subscriber_id] = subscription
+    return list(chosen.values())
+
+
+def _create(call: Call, kind: str, rows: list[Notification]) -> int:
+    """Insert rows not already there for the same address (by any of its subscriptions)."""
+    done = set(
+        Notification.objects.filter(call=call, kind=kind, slot__in={row.slot for row in rows})
+        .values_list("subscription__subscriber_id", "slot")
+    )  # fmt: skip
+    new = [row for row in rows if (row.subscription.subscriber_id, row.slot) not in done]
+    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    return len(new)
+
+
+def _plan_reminders(at: datetime) -> int:
+    offsets = settings.ALERTS_REMINDER_DAYS
+    horizon = at + timedelta(days=max(offsets) + 1)
+    deadlines = Deadline.objects.filter(
+        due_at__gt=at, due_at__lte=horizon,
+        call__in=Call.objects.public(at=at).exclude(cancelled_at__lte=at),
+    ).select_related("call")  # fmt: skip
+    created = 0
+    for deadline in deadlines:
+        days_due = due_reminder_days(deadline.due_at, at, offsets)
+        if days_due:
+            rows = _reminder_rows(deadline, days_due, _followers(deadline.call, confirmed_by=at))
+            created += _create(deadline.call, Notification.Kind.REMINDER, rows)
+    return created
+
+
+def _reminder_rows(deadline: Deadline, days_due: list[int], followers) -> list[Notification]:
+    """The most recent reminder due, pending; the older ones due too, skipped."""
+    skipped = _("A more recent reminder was due at the same time.")
+    return [
+        Notification(
+            subscription=subscription,
+            call=deadline.call,
+            kind=Notification.Kind.REMINDER,
+            slot=Notification.reminder_slot(deadline.due_at, days),
+            due_at=deadline.due_at,
+            remind_days=days,
+            state=Notification.State.SKIPPED if days != days_due[0] else Notification.State.PENDING,
+            last_error=skipped if days != days_due[0] else "",
+        )  # fmt: skip
+        for subscription in followers
+        for days in days_due
+    ]
+
+
+def _plan_notices(at: datetime) -> int:
+    """A notice to each follower for each deadline change or cancellation of a call
+    still to close, made since they confirmed."""
+    changes = (
+        CallChange.objects.filter(kind__in=NOTICE_KINDS, made_at__lte=at, made_at__gt=at - LOOKBACK)
+        .filter(made_at__gte=F("call__published_at"), call__published_at__lte=at)
+        .filter(Q(old_due_at__gt=F("made_at")) | Q(new_due_at__gt=F("made_at"))
+                | Q(kind=CallChange.Kind.CANCELLED, call__submission_ends_at__gt=F("made_at")))
+        .select_related("call")
+    )  # fmt: skip
+    created = 0
+    for change in changes:
+        kind = NOTICE_KINDS[change.kind]
+        rows = [
+            Notification(
+                subscription=subscription,
+                call=change.call,
+                kind=kind,
+                slot=f"change-{change.pk}",
+                change=change,
+            )  # fmt: skip
+            for subscription in _followers(change.call, confirmed_by=change.made_at)
+        ]
+        created += _create(change.call, kind, rows)
+    return created
+
+
+def _plan_new_calls(at: datetime) -> int:
+    """A row per new call for each programme followed and each saved search it matches;
+    the daily digest sends them together."""
+    new_calls = (
+        Call.objects.public(at=at)
+        .filter(published_at__gt=at - LOOKBACK)
+        .with_status([CallStatus.OPEN, CallStatus.FORTHCOMING], at=at)
+    )
+    if not new_calls.exists():
+        return 0
+    pairs = []
+    followers = Subscription.objects.confirmed(before=at).select_related("subscriber")
+    for subscription in followers.filter(programme__in=new_calls.values("programme")):
+        calls = new_calls.filter(programme=subscription.programme_id)
+        pairs += [(subscription, call) for call in _published_since(calls, subscription)]
+    for subscription in followers.exclude(search=""):
+        calls = matching(subscription.search, new_calls, at=at)
+        pairs += [(subscription, call) for call in _published_since(calls, subscription)]
+    rows = [
+        Notification(subscription=subscription, call=call, kind=Notification.Kind.NEW_CALL)
+        for subscription, call in pairs
+    ]
+    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000))
+
+
+def _published_since(calls, subscription: Subscription):
+    return calls.filter(published_at__gt=subscription.confirmed_at).order_by()
+
+
+def matching(search: str, calls, *, at: datetime):
+    """The `calls` a saved search of /calls/ ("?fund=AMIF&q=...") lets through."""
+    return CallFilter(QueryDict(search.removeprefix("?")), queryset=calls, at=at).qs
+
+
+def _mark_queued(at: datetime) -> list[int]:
+    """Pending reminders and notices to queue now, marked as queued (locked rows, those a
+    worker is sending, are left alone)."""
+    requeue_after = timedelta(minutes=settings.ALERTS_REQUEUE_MINUTES)
+    due = (
+        Notification.objects.to_queue(at=at, requeue_after=requeue_after)
+        .exclude(kind=Notification.Kind.NEW_CALL)
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+    )
+    ids = list(due.values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
+        Notification.objects.filter(pk__in=ids[start : start + 5000]).update(queued_at=at)
+    return ids
+
+
+def _mark_digests_queued(at: datetime) -> list[int]:
+    """Addresses with new calls to hear about and no digest yet this Brussels day, once
+    the day's digest hour has come."""
+    local = timezone.localtime(at)
+    if local.hour < settings.ALERTS_DIGEST_HOUR:
+        return []
+    requeue_after = timedelta(minutes=settings.ALERTS_REQUEUE_MINUTES)
+    waiting = Notification.objects.filter(
+        subscription__subscriber=OuterRef("pk"),
+        kind=Notification.Kind.NEW_CALL,
+        state=Notification.State.PENDING,
+    )
+    due = (
+        Subscriber.objects.filter(Exists(waiting))
+        .filter(Q(last_digest_on__isnull=True) | Q(last_digest_on__lt=local.date()))
+        .filter(Q(digest_queued_at__isnull=True) | Q(digest_queued_at__lte=at - requeue_after))
+        .select_for_update(skip_locked=True)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    Subscriber.objects.filter(pk__in=ids).update(digest_queued_at=at)
+    return ids

@@ -1,0 +1,87 @@
+"""Pages of alerts: subscribe, confirm, manage, unsubscribe.
+
+Links from e-mails answer GET with a page and a button; only the POST behind the button
+acts, so a mail scanner that opens every link confirms or ends nothing.
+"""
+
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from alerts import links
+from alerts.forms import SubscribeForm
+from alerts.services import subscription_confirm, subscription_request, subscriptions_end
+
+
+@require_http_methods(["GET", "POST"])
+def alerts_subscribe(request):
+    """The target of the subscribe forms on call, programme and /calls/ pages; with GET
+    (or after an error) a page of its own."""
+    if request.method == "GET":
+        form = SubscribeForm(initial=request.GET.dict())
+        return render(request, "alerts/alerts_subscribe.html", {"form": form})
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "alerts/alerts_subscribe.html", {"form": form}, status=400)
+    subscription_request(language=get_language(), **form.cleaned_data)
+    return redirect("alerts_subscribe_sent")
+
+
+@require_GET
+def alerts_subscribe_sent(request):
+    return render(request, "alerts/alerts_subscribe_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def alerts_confirm(request, token: str):
+    subscription = links.subscription_to_confirm(token)
+    if subscription is None:
+        return _link_not_valid(request)
+    confirmed = False
+    if request.method == "POST":
+        subscription_confirm(subscription=subscription)
+        confirmed = True
+    context = {
+        "subscription": subscription,
+        "confirmed": confirmed or subscription.confirmed_at is not None,
+        "manage_url": links.manage_url(subscription.subscriber),
+    }
+    return render(request, "alerts/alerts_confirm.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def alerts_manage(request, token: str):
+    subscriber = links.subscriber_to_manage(token)
+    if subscriber is None:
+        return render(request, "alerts/alerts_ended.html", {"everything": True})
+    if request.method == "POST":
+        everything = "end_all" in request.POST
+        ids = None if everything else _ids(request.POST.getlist("subscription"))
+        subscriptions_end(subscriber=subscriber, ids=ids)
+        return redirect(request.path)
+    subscriptions = subscriber.subscriptions.select_related("call", "programme")
+    context = {"subscriber": subscriber, "subscriptions": subscriptions}
+    return render(request, "alerts/alerts_manage.html", context)
+
+
+# Mail providers send RFC 8058 one-click unsubscribe POSTs from their servers, without a
+# CSRF cookie; the signed token in the address is what authorises it.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def alerts_unsubscribe(request, token: str):
+    subscriber, ids = links.subscriptions_to_end(token)
+    if request.method == "POST":
+        if subscriber is not None:
+            subscriptions_end(subscriber=subscriber, ids=ids)
+        return render(request, "alerts/alerts_ended.html", {"everything": False})
+    subscriptions = subscriber.subscriptions.filter(pk__in=ids) if subscriber else []
+    return render(request, "alerts/alerts_unsubscribe.html", {"subscriptions": subscriptions})
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
+
+
+def _link_not_valid(request):
+    return render(request, "alerts/alerts_link_not_valid.html", status=404)

@@ -1,0 +1,204 @@
+"""Exactly once, with the real parts: Celery workers on Redis started by the test, an SMTP
+server in the test process, PostgreSQL.
+
+The workers run `celery -A portal worker` in their own process groups against the test
+database; the test process runs the sweep, which queues the tasks on Redis.
+"""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+from django.utils import timezone
+
+from alerts.models import Notification, Subscriber, Subscription
+from alerts.sweep import alerts_sweep
+from tests.factories import CallFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not REDIS_URL or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in CI",
+    ),
+]
+
+
+class Worker:
+    """A Celery worker with `concurrency` processes, in a process group of its own."""
+
+    def __init__(self, env: dict, concurrency: int, log: Path):
+        self.log = log
+        command = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
+            f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
+            "--without-mingle", "--without-heartbeat", "-n", f"{uuid.uuid4().hex[:8]}@%h",
+        ]  # fmt: skip
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        self._wait_until_ready()
+
+    def _wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log.read_bytes():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The worker did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once: no cleanup, no goodbye."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def celery_on_redis(settings, smtp_server, tmp_path, celery_eager):
+    """Tasks go to Redis, on a queue of this test's own; `start(concurrency)` starts a
+    worker that sends through `smtp_server`."""
+    app = celery_eager
+    queue = f"test-alerts-{uuid.uuid4().hex}"
+    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue")}
+    app.conf.update(broker_url=REDIS_URL, task_default_queue=queue, task_always_eager=False)
+    app.__dict__.pop("amqp", None)
+    app._pool = None
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}"
+        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "EMAIL_URL": smtp_server.url,
+        "DEBUG": "true",
+    }
+    workers: list[Worker] = []
+
+    def start(concurrency: int = 2) -> Worker:
+        workers.append(Worker(env, concurrency, tmp_path / f"worker-{len(workers)}.log"))
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        worker.kill()
+    redis.Redis.from_url(REDIS_URL).delete(queue)
+    app.conf.update(**saved)
+    app.__dict__.pop("amqp", None)
+    app._pool = None
+
+
+def reminders_due_now(count: int):
+    """`count` confirmed subscribers of a call closing in two days: one reminder each."""
+    now = timezone.now()
+    call = CallFactory(opens_at=now - timedelta(days=30), deadlines=[now + timedelta(days=2)])
+    subscribers = Subscriber.objects.bulk_create(
+        Subscriber(email=f"applicant{number:04d}@example.org") for number in range(count)
+    )
+    Subscription.objects.bulk_create(
+        Subscription(subscriber=s, call=call, confirmed_at=now - timedelta(days=1))
+        for s in subscribers
+    )
+    return call
+
+
+def wait_for(condition, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def delivered_once_each(smtp_server, count: int) -> None:
+    recipients = [message["To"] for message in smtp_server.messages]
+    assert len(recipients) == count
+    assert len(set(recipients)) == count
+    sent = Notification.objects.filter(state=Notification.State.SENT)
+    assert sent.count() == count
+    assert not Notification.objects.filter(state=Notification.State.PENDING).exists()
+
+
+class KillMidBatch:
+    """The SMTP server's hook that SIGKILLs the worker once `after` messages are in.
+
+    It waits until every pool process of the worker is in the middle of sending (its
+    message received, the answer not yet given), kills the worker, and refuses those
+    messages: the connection is gone, so a real server would not deliver them either.
+    """
+
+    def __init__(self, after: int, processes: int):
+        self.after, self.processes = after, processes
+        self.worker: Worker | None = None
+        self.in_flight = 0
+        self.killed = False
+
+    async def __call__(self, server, envelope):
+        if self.killed or self.worker is None:
+            return None
+        self.in_flight += 1
+        try:
+            if server.count() + self.in_flight <= self.after:
+                return None
+            waited = 0.0
+            while self.in_flight < self.processes and not self.killed and waited < 5:
+                await asyncio.sleep(0.005)
+                waited += 0.005
+            if not self.killed:
+                self.worker.kill()
+                self.killed = True
+            return "451 4.4.2 Connection lost"
+        finally:
+            self.in_flight -= 1
+
+
+def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
+    celery_on_redis, smtp_server, settings
+):
+    reminders_due_now(500)
+    hook = KillMidBatch(after=150, processes=2)
+    smtp_server.on_data = hook
+    hook.worker = celery_on_redis(concurrency=2)
+    alerts_sweep()
+    wait_for(lambda: hook.killed)
+    wait_for(lambda: hook.worker.process.poll() is not None)
+    sent_before_kill = smtp_server.count()
+    assert 150 <= sent_before_kill < 500
+    assert Notification.objects.filter(state=Notification.State.PENDING).exists()
+
+    celery_on_redis(concurrency=2)
+    # The killed worker's tasks stay unacknowledged in Redis; the next sweep queues the
+    # rows still pending again (in production after ALERTS_REQUEUE_MINUTES).
+    settings.ALERTS_REQUEUE_MINUTES = 0
+    alerts_sweep()
+    wait_for(lambda: smtp_server.count() >= 500)
+    time.sleep(1)  # anything sent twice would arrive now
+    delivered_once_each(smtp_server, 500)
+
+
+def test_a_sweep_run_twice_with_two_workers_sends_each_reminder_once(
+    celery_on_redis, smtp_server, settings
+):
+    reminders_due_now(200)
+    celery_on_redis(concurrency=2)
+    celery_on_redis(concurrency=2)
+    settings.ALERTS_REQUEUE_MINUTES = 0  # the second sweep queues every pending row again
+    first, second = alerts_sweep(), alerts_sweep()
+    assert len(first.queued) == 200 and first.created == 400
+    assert second.created == 0
+    wait_for(lambda: smtp_server.count() >= 200)
+    time.sleep(1)
+    delivered_once_each(smtp_server, 200)
