@@ -6,6 +6,7 @@ from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
@@ -66,7 +67,9 @@ def call_detail(request, identifier: str):
         "call": call,
         "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
-        "reminder_days": settings.ALERTS_REMINDER_DAYS,
+        "reminder_days": get_text_list(
+            [str(days) for days in settings.ALERTS_REMINDER_DAYS], _("and")
+        ),
     }
     return render(request, "calls/call_detail.html", context)
 

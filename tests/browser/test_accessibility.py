@@ -29,6 +29,8 @@ PAGE_TYPES = [
     "/regions/",
     "/news/",
     "/fr/calls/AMIF-2024-TF2-AG-THB-01/",
+    "/alerts/subscribe/?programme=amif-2021-2027",
+    "/alerts/subscribe/sent/",
     "/calls/AMIF-1999-NOPE/",  # the 404 page
 ]
 VIEWPORT_WIDTHS = [1280, 360]
