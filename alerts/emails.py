@@ -10,6 +10,7 @@ The Message-ID of a notification is fixed by its row: should a message ever go o
 twice (see docs/architecture.md, "Exactly once"), mail systems see the same message.
 """
 
+import email.policy
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -39,7 +40,9 @@ def reminder(notification: Notification) -> EmailMultiAlternatives:
     with translation.override(subscriber.language):
         deadline = next(d for d in call.deadlines.all() if d.due_at == notification.due_at)
         deadline.call = call
-        context = {"deadline": deadline, "days": notification.remind_days}
+        # The days actually left (a late subscription gets the 3-day reminder 2 days before).
+        days_left = (timezone.localdate(deadline.due_at) - timezone.localdate()).days
+        context = {"deadline": deadline, "days": days_left}
         message = _about_call("reminder", context, notification)
     message.attach(
         f"{call.identifier}.ics",
@@ -110,15 +113,24 @@ def _message(
         context["unsubscribe_url"] = unsubscribe
         headers = {"List-Unsubscribe": f"<{unsubscribe}>"}
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    subject = render_to_string(f"emails/{name}-subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+    context["title"] = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    message = AlertEmail(
+        subject=context["title"],
         body=render_to_string(f"emails/{name}-body.txt", context),
         to=[subscriber.email],
         headers=headers,
     )
     message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
     return message
+
+
+class AlertEmail(EmailMultiAlternatives):
+    """Headers may be as long as RFC 5322 allows (998 characters): folded at 78, Python
+    would turn the long URL of List-Unsubscribe into an encoded word mail clients cannot
+    use."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def _message_id(local_part: str) -> str:

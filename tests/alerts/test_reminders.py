@@ -101,7 +101,9 @@ def test_a_sweep_run_twice_sends_nothing_twice(call, run_sweep):
 def test_a_late_subscription_gets_only_the_most_recent_reminder(call, run_sweep):
     follow(call=call, confirmed_at=brussels(2025, 6, 28, 9, 0))
     run_sweep(brussels(2025, 6, 28, 9, 15))
-    assert [m.subject for m in mail.outbox] == [f"{call.identifier} closes in 3 days"]
+    # The 3-day reminder, sent 2 days before: it says how long is really left.
+    assert [m.subject for m in mail.outbox] == [f"{call.identifier} closes in 2 days"]
+    assert Notification.objects.get(state=Notification.State.SENT).remind_days == 3
     skipped = Notification.objects.get(remind_days=14)
     assert skipped.state == Notification.State.SKIPPED
     assert skipped.last_error
@@ -189,6 +191,24 @@ def test_the_reminder_gives_the_deadline_in_brussels_time_across_the_switch(
     run_sweep(reminder_moment(deadline, 3))
     (message,) = mail.outbox
     assert f"Deadline: {shown} (Brussels time)" in message.body
+
+
+def test_a_reminder_sent_on_the_deadline_day_says_today(call, run_sweep):
+    follow(call=call, confirmed_at=brussels(2025, 6, 30, 8, 0))
+    run_sweep(brussels(2025, 6, 30, 9, 0))
+    (message,) = mail.outbox
+    assert message.subject == f"{call.identifier} closes today"
+    assert message.body.startswith("This call closes today:")
+    assert f"<title>{call.identifier} closes today</title>" in message.alternatives[0][0]
+
+
+def test_the_list_unsubscribe_header_is_one_plain_line(call, run_sweep):
+    follow(call=call)
+    run_sweep(brussels(2025, 6, 27, 17, 0))
+    raw = mail.outbox[0].message().as_bytes().decode()
+    header = next(line for line in raw.splitlines() if line.startswith("List-Unsubscribe:"))
+    assert header == f"List-Unsubscribe: {mail.outbox[0].extra_headers['List-Unsubscribe']}"
+    assert "=?utf-8?" not in header
 
 
 def test_the_reminder_email(call, run_sweep):
