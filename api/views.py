@@ -1,16 +1,16 @@
 """The API's resources under /api/v1/: read by anyone, calls written by their NCPs.
 
 Every list runs a fixed number of queries whatever its length (select_related and
-prefetch_related below, or, for the list of calls, values read by `represent_page`;
-tests/api/test_queries.py holds them to it) and is paginated
-by a cursor (api/pagination.py). Every JSON read carries an ETag and Last-Modified
+prefetch_related below; the list of calls, one query whose JSON lists carry each call's
+deadlines, objectives, themes and eligible participants: `_PAGE_EXPRESSIONS`;
+tests/api/test_queries.py holds them to it) and is paginated by a cursor
+(api/pagination.py). Every JSON read carries an ETag and Last-Modified
 (api/conditional.py).
 """
 
-from collections import defaultdict
 from itertools import batched
 
-from django.db.models import F, Prefetch, Value, prefetch_related_objects
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -38,6 +38,7 @@ from api.serializers import (
 )
 from api.writes import CallWriteSerializer, call_create_from, call_update_from
 from calls.models import Call, CallObjective, Deadline
+from portal.json_lists import JSONList
 from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
 from projects.models import Country, Initiative, NewsItem, Region
 
@@ -66,47 +67,45 @@ def with_programme_facets(calls: list) -> list:
     return calls
 
 
-# What a page of calls reads, as values rather than model instances (no instances to
-# build, bench/api.py): the representation's columns, the programme's slug and fund's
-# code (joined), and the columns a cursor can follow (api.filters.CallOrdering).
+# What a page of calls reads, in one query and as values rather than model instances
+# (bench/api.py): the representation's columns, the programme's slug and fund's code
+# (joined), the columns a cursor can follow (api.filters.CallOrdering), and the call's
+# deadlines and objectives and its programme's eligible participants and themes, each
+# as one JSON list (what calls_to_represent and with_programme_facets read as instances).
 _PAGE_VALUES = (*CALL_VALUES, "programme_id", "submission_ends_at")
 _PAGE_EXPRESSIONS = {
     "programme_slug": F("programme__slug"),
     "fund_code": F("programme__fund__code"),
+    "deadline_list": JSONList(
+        Deadline, ("id", "due_at", "label"), where="call", equals=F("pk"), order_by="due_at"
+    ),
+    "objective_list": JSONList(
+        CallObjective, ("text",), where="call", equals=F("pk"), order_by="position"
+    ),
+    **{
+        f"{key}_list": JSONList(
+            model,
+            ("slug", "name"),
+            where="programmes",
+            equals=F("programme_id"),
+            order_by="name",
+        )
+        for key, model in (("eligible", ParticipantType), ("themes", Theme))
+    },
 }
 
 
 def represent_page(serializer: CallSerializer, page: list[dict]) -> list[dict]:
-    """A page of calls read as values: their deadlines, objectives and programmes'
-    themes and eligible participants read as values too, in three queries (what
-    calls_to_represent and with_programme_facets read as instances)."""
-    ids = [call["pk"] for call in page]
-    deadlines, objectives = defaultdict(list), defaultdict(list)
-    for call_id, *deadline in Deadline.objects.filter(call_id__in=ids).values_list(
-        "call_id", "pk", "due_at", "label"
-    ):
-        deadlines[call_id].append(deadline)
-    for call_id, text in CallObjective.objects.filter(call_id__in=ids).values_list(
-        "call_id", "text"
-    ):
-        objectives[call_id].append(text)
-    programme_ids = {call["programme_id"] for call in page}
-    facets = {pk: {"eligible": [], "themes": []} for pk in programme_ids}
-    eligible, themes = (
-        model.objects.filter(programmes__in=programme_ids)
-        .values_list(Value(key), "programmes", "slug", "name")
-        .order_by()
-        for key, model in (("eligible", ParticipantType), ("themes", Theme))
-    )
-    # One query for both; by name, as each model's ordering (Meta.ordering) has it.
-    for key, programme_id, slug, name in eligible.union(themes, all=True).order_by("name"):
-        facets[programme_id][key].append({"slug": slug, "name": name})
+    """A page of calls read with _PAGE_VALUES and _PAGE_EXPRESSIONS (no further query)."""
     return [
         serializer.represent(
             call,
-            deadlines=deadlines[call["pk"]],
-            objectives=objectives[call["pk"]],
-            facets=facets[call["programme_id"]],
+            deadlines=call["deadline_list"],
+            objectives=[text for (text,) in call["objective_list"]],
+            facets={
+                key: [{"slug": slug, "name": name} for slug, name in call[f"{key}_list"]]
+                for key in ("eligible", "themes")
+            },
         )
         for call in page
     ]

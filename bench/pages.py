@@ -170,6 +170,7 @@ def _call(n: int, rng: random.Random, programmes: list, Call):
         programme=rng.choice(programmes),
         type_of_action="AG",
         opens_at=opens,
+        published_at=opens - timedelta(days=30),  # public, as calls are a month before opening
     )
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework import serializers
 
 from api.serializers import CallSerializer
 from calls.models import Call, deadline_on, opening_on
@@ -56,6 +57,54 @@ def test_a_call_carries_every_field_of_the_contract(api):
     assert call["eligible"] and all(set(e) == {"slug", "name"} for e in call["eligible"])
     for field in ("opens_at", "updated_at", "published_at"):
         assert ISO_WITH_OFFSET.match(call[field]), field
+
+
+@pytest.mark.django_db
+def test_the_list_and_the_detail_represent_a_call_alike(api):
+    """The list reads a page as values, with each call's lists in the same query
+    (portal.json_lists.JSONList); the detail reads instances. Rows are made out of
+    their order, so that each list's order is the database's, not the insertion's."""
+    programme = ProgrammeFactory()
+    for slug, name in (("return", "Return"), ("asylum", "Asylum"), ("borders", "Borders")):
+        programme.themes.add(Theme.objects.create(slug=slug, name=name))
+    for slug, name in (("ngos", "NGOs"), ("cities", "Cities"), ("EU bodies", "EU bodies")):
+        programme.eligible_participants.add(ParticipantType.objects.create(slug=slug, name=name))
+    late, early = deadline_on(date(2025, 9, 30)), deadline_on(date(2025, 3, 31))
+    call = CallFactory(
+        programme=programme, identifier="TESTF-2025-AG-MANY", deadlines=[late, early]
+    )
+    call.objectives.create(position=2, text="Second")
+    call.objectives.create(position=1, text="First")
+    CallFactory(programme=ProgrammeFactory())  # a call without themes, participants, objectives
+    with time_machine.travel(datetime(2025, 2, 1, tzinfo=UTC), tick=False):
+        listed = api.get(URL).json()["results"]
+        detail = api.get(f"{URL}TESTF-2025-AG-MANY/").json()
+    assert detail in listed
+    assert [d["due_at"] for d in detail["deadlines"]] == [
+        "2025-03-31T17:00:00+02:00", "2025-09-30T17:00:00+02:00",
+    ]  # fmt: skip
+    assert detail["objectives"] == ["First", "Second"]
+    assert [t["slug"] for t in detail["themes"]] == ["asylum", "borders", "return"]
+    assert [e["name"] for e in detail["eligible"]] == ["Cities", "EU bodies", "NGOs"]
+    other = next(c for c in listed if c["identifier"] != "TESTF-2025-AG-MANY")
+    assert (other["objectives"], other["themes"], other["eligible"]) == ([], [], [])
+
+
+MOMENTS = [
+    datetime(2025, 1, 15, 16, 0, tzinfo=UTC),
+    datetime(2025, 7, 1, 15, 0, 0, 123456, tzinfo=UTC),
+    datetime(2025, 10, 26, 0, 30, tzinfo=UTC),  # 02:30 in Brussels, the first time (CEST)
+    datetime(2025, 10, 26, 1, 30, tzinfo=UTC),  # 02:30 in Brussels, the second time (CET)
+    opening_on(date(2024, 2, 29)),
+]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Brussels", "UTC", "America/St_Johns"])
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_dates_are_written_as_drf_writes_them(zone, moment):
+    with timezone.override(zone):
+        expected = serializers.DateTimeField().to_representation(moment)
+        assert CallSerializer()._datetime(moment) == expected
 
 
 @pytest.mark.django_db
