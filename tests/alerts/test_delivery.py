@@ -148,3 +148,17 @@ def test_send_reminders_runs_the_sweep_once(
     assert out[0].startswith("2 notification(s) created") and "1 queued" in out[0]
     assert out[1].startswith("0 notification(s) created") and "0 queued" in out[1]
     assert mail_via_smtp.count() == 1
+
+
+def test_beat_runs_the_sweep_every_15_minutes_and_tasks_acknowledge_late(settings):
+    from celery.schedules import crontab
+
+    from alerts import tasks
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["alerts-sweep"]
+    assert app.tasks[entry["task"]] is tasks.sweep
+    assert entry["schedule"] == crontab(minute="*/15")
+    for task in (tasks.sweep, tasks.deliver_notification, tasks.send_digest):
+        assert task.acks_late is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
