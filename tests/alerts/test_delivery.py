@@ -157,7 +157,7 @@ def test_beat_runs_the_sweep_every_15_minutes_and_tasks_acknowledge_late(setting
     from portal.celery import app
 
     entry = settings.CELERY_BEAT_SCHEDULE["alerts-sweep"]
-    assert app.tasks[entry["task"]] is tasks.sweep
+    assert app.tasks[entry["task"]].name == tasks.sweep.name == "alerts.tasks.sweep"
     assert entry["schedule"] == crontab(minute="*/15")
     for task in (tasks.sweep, tasks.deliver_notification, tasks.send_digest):
         assert task.acks_late is True
