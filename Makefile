@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api
+.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
 	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
 	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
+	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -58,6 +59,11 @@ bench-pages: install
 # Same database as bench-pages: /api/v1/calls/?status=open against one raw SQL query.
 bench-api: install
 	$(BIN)/python bench/api.py
+
+# Needs PostgreSQL and Redis: 20,000 reminders of one synthetic call through one Celery
+# worker (two processes) to an SMTP server in the benchmark; its own database.
+bench-reminders: install
+	$(BIN)/python bench/reminders.py
 
 worker: install
 	$(BIN)/celery -A portal worker --beat --loglevel=info

@@ -8,11 +8,15 @@ middle loses its database connection: PostgreSQL rolls the transaction back and 
 the row, which stays pending and is queued again by the next sweep.
 """
 
+import contextlib
 import smtplib
+import time
 from datetime import datetime
 
 from django.conf import settings
+from django.core import mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,24 +29,41 @@ class TransientFailure(Exception):
     """The SMTP server or the network failed in a way worth trying again later."""
 
 
-def notification_deliver(notification_id: int, *, at: datetime | None = None) -> str | None:
-    """Send one pending notification unless it no longer applies; return its new state.
+def notifications_deliver(ids: list[int], *, at: datetime | None = None) -> dict[int, str]:
+    """Send the pending notifications `ids` that still apply, each in a transaction of
+    its own; return the new state of each row this call dealt with.
 
-    None when another worker holds it or it is no longer pending. Raises
-    TransientFailure after recording the attempt, for the caller to retry later.
+    The rows are read once, with what their e-mails need (for reminders of one call, the
+    call and its deadlines once); each is then claimed by a short locking query. A row
+    another worker holds, or no longer pending, is left out. A transient failure leaves
+    the row pending (its state in the result), for the caller to retry later.
     """
     at = at or timezone.now()
-    with transaction.atomic():
-        notification = _claim(Notification.objects.filter(pk=notification_id))
-        if notification is None:
-            return None
-        if reason := skip_reason(notification, at):
-            _finish([notification], Notification.State.SKIPPED, error=reason)
-            return Notification.State.SKIPPED
-        error = _send([notification], emails.for_notification, at)
-    if error:
-        raise TransientFailure(error)
-    return notification.state
+    rows = _with_what_emails_need(Notification.objects.filter(pk__in=ids))
+    superseded = set(
+        Notification.objects.superseded().filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    states = {}
+    for row in rows:
+        with transaction.atomic():
+            if not _claimed(row):
+                continue
+            reason = skip_reason(row, at, superseded=row.pk in superseded)
+            if reason:
+                _finish([row], Notification.State.SKIPPED, error=reason)
+            else:
+                _send([row], emails.for_notification, at)
+            states[row.pk] = row.state
+    return states
+
+
+def notification_deliver(notification_id: int, *, at: datetime | None = None) -> str | None:
+    """`notifications_deliver` for one row: its new state, None if it was not this
+    worker's to send; raises TransientFailure if it is to be retried."""
+    state = notifications_deliver([notification_id], at=at).get(notification_id)
+    if state == Notification.State.PENDING:
+        raise TransientFailure(Notification.objects.get(pk=notification_id).last_error)
+    return state
 
 
 def digest_deliver(subscriber_id: int, *, at: datetime | None = None) -> str | None:
@@ -93,8 +114,11 @@ def confirmation_deliver(subscription_id: int) -> None:
         raise
 
 
-def skip_reason(notification: Notification, at: datetime) -> str:
-    """Why a notification should no longer be sent at `at`, or "" if it should."""
+def skip_reason(notification: Notification, at: datetime, *, superseded: bool = False) -> str:
+    """Why a notification should no longer be sent at `at`, or "" if it should.
+
+    `superseded`: a more recent reminder exists (`NotificationQuerySet.superseded`).
+    """
     call = notification.call
     if notification.subscription.confirmed_at is None:
         return _("The subscription is not confirmed.")
@@ -108,16 +132,16 @@ def skip_reason(notification: Notification, at: datetime) -> str:
         closed = call.status_at(at) == CallStatus.CLOSED
         return _("The call has closed.") if closed else ""
     if notification.kind == Notification.Kind.REMINDER:
-        return _reminder_skip_reason(notification, at)
+        return _reminder_skip_reason(notification, at, superseded)
     return ""
 
 
-def _reminder_skip_reason(notification: Notification, at: datetime) -> str:
+def _reminder_skip_reason(notification: Notification, at: datetime, superseded: bool) -> str:
     if notification.due_at <= at:
         return _("The deadline has passed.")
     if all(d.due_at != notification.due_at for d in notification.call.deadlines.all()):
         return _("The deadline has moved.")
-    if Notification.objects.superseded().filter(pk=notification.pk).exists():
+    if superseded:
         return _("A more recent reminder was due at the same time.")
     return ""
 
@@ -147,17 +171,21 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _claim(notifications) -> Notification | None:
-    rows = _claim_all(notifications)
-    return rows[0] if rows else None
+def _claimed(row: Notification) -> bool:
+    """Lock `row` if it is still pending and no other worker holds it."""
+    pending = Notification.objects.filter(pk=row.pk, state=Notification.State.PENDING)
+    return bool(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
 
 
 def _claim_all(notifications) -> list[Notification]:
     """Lock pending rows that no other worker holds (PostgreSQL; SQLite has one writer)."""
+    pending = notifications.filter(state=Notification.State.PENDING)
+    return _with_what_emails_need(pending.select_for_update(skip_locked=True, of=("self",)))
+
+
+def _with_what_emails_need(notifications) -> list[Notification]:
     return list(
-        notifications.filter(state=Notification.State.PENDING)
-        .select_for_update(skip_locked=True, of=("self",))
-        .select_related("subscription__subscriber", "call__programme__fund", "change")
+        notifications.select_related("subscription__subscriber", "call__programme__fund", "change")
         .prefetch_related("call__deadlines")
         .order_by("pk")
     )
@@ -171,17 +199,56 @@ def _send(rows: list[Notification], build, at: datetime) -> str:
     for row in rows:
         row.attempts += 1
     try:
-        build(rows[0]).send()
+        _mail(build(rows[0]))
     except SEND_ERRORS as error:
         retry = is_transient(error) and rows[0].attempts < settings.ALERTS_MAX_ATTEMPTS
         state = Notification.State.PENDING if retry else Notification.State.FAILED
-        _finish(rows, state, error=describe(error))
+        _finish(rows, state, error=describe(error), attempted=True)
         return describe(error) if retry else ""
-    _finish(rows, Notification.State.SENT, sent_at=at)
+    _finish(rows, Notification.State.SENT, sent_at=at, attempted=True)
     return ""
 
 
-def _finish(rows: list[Notification], state: str, *, error: str = "", sent_at=None) -> None:
+def _finish(
+    rows: list[Notification], state: str, *, error: str = "", sent_at=None, attempted=False
+) -> None:
+    """Record one outcome on `rows`, locked by this transaction: one UPDATE."""
     for row in rows:
         row.state, row.last_error, row.sent_at = state, error, sent_at
-    Notification.objects.bulk_update(rows, ["state", "attempts", "last_error", "sent_at"])
+    attempts = {"attempts": F("attempts") + 1} if attempted else {}
+    Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+        state=state, last_error=error, sent_at=sent_at, **attempts
+    )
+
+
+# This process's connection to the SMTP server, kept open from one task to the next: a
+# connection per e-mail (TCP, greeting, EHLO, QUIT) cost more than sending the e-mail.
+_mailer: dict = {}
+# Reopen a connection idle longer than this: servers may drop idle clients after as
+# little as a minute, and a dropped connection would fail the next e-mail.
+MAILER_IDLE_SECONDS = 30
+
+
+def _mail(message) -> None:
+    """Send `message` over the kept connection; any error closes it, the next e-mail
+    opens a new one (as does a change of MAILERS, in tests)."""
+    config, now = settings.MAILERS.get("default"), time.monotonic()
+    if _mailer and (_mailer["config"] != config or now - _mailer["used"] > MAILER_IDLE_SECONDS):
+        _close_mailer()
+    if not _mailer:
+        backend = mail.mailers.default
+        backend.open()
+        _mailer.update(backend=backend, config=config)
+    _mailer["used"] = now
+    try:
+        _mailer["backend"].send_messages([message])
+    except BaseException:
+        _close_mailer()
+        raise
+
+
+def _close_mailer() -> None:
+    backend = _mailer.pop("backend")
+    _mailer.clear()
+    with contextlib.suppress(*SEND_ERRORS):  # already broken: no goodbye to say
+        backend.close()

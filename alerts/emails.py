@@ -43,23 +43,25 @@ def reminder(notification: Notification) -> EmailMultiAlternatives:
         # The days actually left (a late subscription gets the 3-day reminder 2 days before).
         days_left = (timezone.localdate(deadline.due_at) - timezone.localdate()).days
         context = {"deadline": deadline, "days": days_left}
-        message = _about_call("reminder", context, notification)
-    message.attach(
-        f"{call.identifier}.ics",
-        deadlines_calendar([deadline], name=call.identifier),
-        "text/calendar",
-    )
+        same_for = (call.pk, call.updated_at, deadline.due_at, deadline.label, days_left)
+        message = _about_call("reminder", context, notification, same_for=same_for)
+    message.attach(f"{call.identifier}.ics", _calendar(deadline), "text/calendar")
     return message
 
 
 def deadline_changed(notification: Notification) -> EmailMultiAlternatives:
-    with translation.override(notification.subscription.subscriber.language):
-        return _about_call("deadline-changed", {"change": notification.change}, notification)
+    return _notice("deadline-changed", notification)
 
 
 def call_cancelled(notification: Notification) -> EmailMultiAlternatives:
+    return _notice("call-cancelled", notification)
+
+
+def _notice(name: str, notification: Notification) -> EmailMultiAlternatives:
+    same_for = (notification.change_id, notification.call.updated_at)
     with translation.override(notification.subscription.subscriber.language):
-        return _about_call("call-cancelled", {"change": notification.change}, notification)
+        context = {"change": notification.change}
+        return _about_call(name, context, notification, same_for=same_for)
 
 
 def digest(subscriber: Subscriber, notifications: list[Notification]) -> EmailMultiAlternatives:
@@ -85,10 +87,14 @@ def for_notification(notification: Notification) -> EmailMultiAlternatives:
     return BY_KIND[notification.kind](notification)
 
 
-def _about_call(name: str, context: dict, notification: Notification) -> EmailMultiAlternatives:
+def _about_call(
+    name: str, context: dict, notification: Notification, *, same_for: tuple
+) -> EmailMultiAlternatives:
     subscription = notification.subscription
-    context = {**context, **_call_context(notification.call), "subscription": subscription}
-    message = _message(name, context, subscription.subscriber, subscriptions=[subscription])
+    context = {**context, **_call_context(notification.call)}
+    message = _message(
+        name, context, subscription.subscriber, subscriptions=[subscription], same_for=same_for
+    )
     message.extra_headers["Message-ID"] = _message_id(f"notification-{notification.pk}")
     return message
 
@@ -97,31 +103,76 @@ def _call_context(call: Call) -> dict:
     return {"call": call, "call_url": links.absolute(call.get_absolute_url())}
 
 
+# Thousands of people may get the same reminder, but each with links of their own: the
+# texts are rendered once per language with stand-ins for the links, which are then put
+# in (they hold only characters that HTML escaping leaves alone). Keyed by what the text
+# shows, so an edited call is rendered afresh.
+MANAGE_LINK, UNSUBSCRIBE_LINK = "urn:x-portal:manage-link", "urn:x-portal:unsubscribe-link"
+_rendered: dict[tuple, tuple[str, str, str]] = {}
+_calendars: dict[tuple, bytes] = {}
+CACHE_SIZE = 256
+
+
 def _message(
-    name: str, context: dict, subscriber: Subscriber, *, subscriptions: list | None = None
+    name: str,
+    context: dict,
+    subscriber: Subscriber,
+    *,
+    subscriptions: list | None = None,
+    same_for: tuple | None = None,
 ) -> EmailMultiAlternatives:
-    """Render one message (in the active language) to `subscriber`."""
+    """Render one message (in the active language) to `subscriber`; `same_for`: a key of
+    what the message shows besides the links, when it is the same for many people."""
+    links_in = {MANAGE_LINK: links.manage_url(subscriber)}
+    headers = {}
+    if subscriptions:
+        links_in[UNSUBSCRIBE_LINK] = links.unsubscribe_url(subscriber, subscriptions)
+        headers = {"List-Unsubscribe": f"<{links_in[UNSUBSCRIBE_LINK]}>"}
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    key = (name, translation.get_language(), *same_for) if same_for else None
+    texts = _rendered.get(key) if key else None
+    if texts is None:
+        texts = _render(name, context, unsubscribe=bool(subscriptions))
+        if key:
+            _remember(_rendered, key, texts)
+    subject, body, html = (_put_links(text, links_in) for text in texts)
+    message = AlertEmail(subject=subject, body=body, to=[subscriber.email], headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _render(name: str, context: dict, *, unsubscribe: bool) -> tuple[str, str, str]:
     context = {
         **context,
         "site_url": settings.SITE_URL,
-        "manage_url": links.manage_url(subscriber),
+        "manage_url": MANAGE_LINK,
+        "unsubscribe_url": UNSUBSCRIBE_LINK if unsubscribe else "",
         "LANGUAGE_CODE": translation.get_language(),
     }
-    headers = {}
-    if subscriptions:
-        unsubscribe = links.unsubscribe_url(subscriber, subscriptions)
-        context["unsubscribe_url"] = unsubscribe
-        headers = {"List-Unsubscribe": f"<{unsubscribe}>"}
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     context["title"] = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    message = AlertEmail(
-        subject=context["title"],
-        body=render_to_string(f"emails/{name}-body.txt", context),
-        to=[subscriber.email],
-        headers=headers,
-    )
-    message.attach_alternative(render_to_string(f"emails/{name}-body.html", context), "text/html")
-    return message
+    body = render_to_string(f"emails/{name}-body.txt", context)
+    return context["title"], body, render_to_string(f"emails/{name}-body.html", context)
+
+
+def _put_links(text: str, links_in: dict[str, str]) -> str:
+    for stand_in, link in links_in.items():
+        text = text.replace(stand_in, link)
+    return text
+
+
+def _calendar(deadline) -> bytes:
+    """The deadline as an .ics file, made once for all who are reminded of it."""
+    call = deadline.call
+    key = (deadline.pk, deadline.due_at, deadline.label, call.identifier, call.title)
+    if key not in _calendars:
+        _remember(_calendars, key, deadlines_calendar([deadline], name=call.identifier))
+    return _calendars[key]
+
+
+def _remember(cache: dict, key: tuple, value) -> None:
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
 
 
 class AlertEmail(EmailMultiAlternatives):

@@ -15,9 +15,14 @@ from alerts.delivery import (
     TransientFailure,
     confirmation_deliver,
     digest_deliver,
-    notification_deliver,
+    notifications_deliver,
 )
+from alerts.models import Notification
 from alerts.sweep import alerts_sweep
+
+# Notifications a delivery task sends: small enough that a batch never keeps a worker
+# long, large enough that queueing and task overhead vanish.
+BATCH_SIZE = 25
 
 
 def backoff(retries: int) -> int:
@@ -31,12 +36,15 @@ def sweep() -> None:
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
-def deliver_notification(self, notification_id: int) -> None:
-    # The row counts the attempts and turns failed after ALERTS_MAX_ATTEMPTS.
-    try:
-        notification_deliver(notification_id)
-    except TransientFailure as error:
-        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+def deliver_notifications(self, notification_ids: list[int]) -> None:
+    """Send a batch of notifications; those that failed transiently go again later.
+
+    The row counts the attempts and turns failed after ALERTS_MAX_ATTEMPTS.
+    """
+    states = notifications_deliver(notification_ids)
+    retry = [pk for pk, state in states.items() if state == Notification.State.PENDING]
+    if retry:
+        raise self.retry(args=(retry,), countdown=backoff(self.request.retries))
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -58,14 +66,17 @@ def send_confirmation(self, subscription_id: int) -> None:
 
 
 def queue_notifications(ids: list[int]) -> None:
-    """Queue one delivery task per notification once the current transaction commits."""
-    transaction.on_commit(partial(_delay_each, deliver_notification, ids))
+    """Queue delivery tasks for `ids`, BATCH_SIZE rows each, once the current transaction
+    commits. Batches save a broker message and a task per e-mail; each row still has its
+    own transaction (alerts/delivery.py)."""
+    batches = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
+    transaction.on_commit(partial(_delay_each, deliver_notifications, batches))
 
 
 def queue_digests(ids: list[int]) -> None:
     transaction.on_commit(partial(_delay_each, send_digest, ids))
 
 
-def _delay_each(task, ids: list[int]) -> None:
-    for pk in ids:
-        task.delay(pk)
+def _delay_each(task, arguments: list) -> None:
+    for argument in arguments:
+        task.delay(argument)

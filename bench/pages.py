@@ -89,7 +89,7 @@ def _setup_django() -> None:
     os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("DEBUG", "true")
-    _create_database()
+    create_database(BENCH_DATABASE_URL)
     import django
     from django.conf import settings
 
@@ -97,12 +97,13 @@ def _setup_django() -> None:
     settings.DEBUG = False  # no query log: time what production runs
 
 
-def _create_database() -> None:
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` unless it exists."""
     import psycopg2
     from psycopg2 import sql
 
-    name = BENCH_DATABASE_URL.rsplit("/", 1)[1]
-    server = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
     connection = psycopg2.connect(server)
     connection.autocommit = True
     with connection.cursor() as cursor:

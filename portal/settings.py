@@ -160,6 +160,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes Django's database connection after every task unless told to reuse it;
+# reconnecting cost more than the e-mail itself (bench/reminders.py).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = "Europe/Brussels"
 # The queue the portal's tasks go to: set it to share one Redis among several portals.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")

@@ -159,6 +159,6 @@ def test_beat_runs_the_sweep_every_15_minutes_and_tasks_acknowledge_late(setting
     entry = settings.CELERY_BEAT_SCHEDULE["alerts-sweep"]
     assert app.tasks[entry["task"]].name == tasks.sweep.name == "alerts.tasks.sweep"
     assert entry["schedule"] == crontab(minute="*/15")
-    for task in (tasks.sweep, tasks.deliver_notification, tasks.send_digest):
+    for task in (tasks.sweep, tasks.deliver_notifications, tasks.send_digest):
         assert task.acks_late is True
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1

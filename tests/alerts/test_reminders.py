@@ -1,6 +1,7 @@
 """Reminders before deadlines: the offsets, only the most recent, a sweep run twice, the
 CET/CEST switch, who receives them and what the e-mail holds."""
 
+import re
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -240,3 +241,23 @@ def test_a_french_subscriber_reads_the_reminder_in_french(call, run_sweep):
     assert message.subject == f"{call.identifier} clôture dans 3 jours"
     assert "lundi 30 juin 2025, 17:00 CEST" in message.body
     assert "/fr/alerts/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
+
+
+def test_everyone_gets_the_same_reminder_with_links_of_their_own(call, run_sweep, client):
+    from alerts import links
+    from alerts.models import Subscriber
+
+    for email in ("first@example.org", "second@example.org"):
+        follow(call=call, email=email)
+    run_sweep(brussels(2025, 6, 27, 17, 0))
+    first, second = sorted(mail.outbox, key=lambda message: message.to[0])
+    assert first.subject == second.subject
+    for message in (first, second):
+        subscriber = Subscriber.objects.get(email=message.to[0])
+        manage = re.search(r"Manage your subscriptions: \S+/manage/(\S+)/", message.body)
+        assert links.subscriber_to_manage(manage.group(1)) == subscriber
+        assert manage.group(1) in message.alternatives[0][0]
+        unsubscribe = message.extra_headers["List-Unsubscribe"].strip("<>")
+        assert f"Stop these e-mails: {unsubscribe}" in message.body
+        assert "urn:x-portal" not in message.body + message.alternatives[0][0]
+    assert first.extra_headers["List-Unsubscribe"] != second.extra_headers["List-Unsubscribe"]

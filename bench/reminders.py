@@ -1,0 +1,320 @@
+"""Benchmark: reminders of one call to 20,000 subscribers, through a real Celery worker
+and a real SMTP server.
+
+    make bench-reminders             # or: .venv/bin/python bench/reminders.py [--subscribers N]
+
+Needs PostgreSQL and Redis. Uses a database of its own (BENCH_REMINDERS_DATABASE_URL,
+default postgres://postgres@127.0.0.1:5432/portal_bench_reminders), created and
+migrated if missing, and a Redis queue of its own (REDIS_URL, default
+redis://127.0.0.1:6379/0; queue bench-reminders-<random>, deleted afterwards).
+
+Each run starts clean: one SYNTHETIC call (fund SYNTH, "Synthetic reminders benchmark
+call") with a deadline two days ahead, and N confirmed subscribers of it
+(bench-subscriber-NNNNN@example.org). The bench process starts an SMTP server (aiosmtpd)
+and ONE worker, `celery -A portal worker --pool=prefork --concurrency=2` (two worker
+processes), with production settings (DEBUG off), then runs the sweep (alerts_sweep)
+itself, which creates the rows and queues the delivery tasks (25 reminders each) on Redis.
+
+Measured: the sweep's time (rows created and tasks queued); e-mails per second from the
+sweep's start to the last message received, and from the first message to the last; and
+the peak memory (VmHWM in /proc/<pid>/status) of the worker's main process and of each
+pool process, read just before the worker is stopped. Targets: at least 200 e-mails per
+second, under 250 MB per worker process. Exits non-zero if an e-mail was lost or sent
+twice, or a target is missed.
+"""
+
+import argparse
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import create_database  # noqa: E402
+
+DATABASE_URL = os.environ.get(
+    "BENCH_REMINDERS_DATABASE_URL",
+    "postgres://postgres@127.0.0.1:5432/portal_bench_reminders",
+)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+TARGET_PER_SECOND = 200
+TARGET_MB = 250
+EMAIL = "bench-subscriber-{:05d}@example.org"
+BATCH = 5_000
+
+
+class CountingSmtpServer:
+    """An SMTP server (aiosmtpd, in a thread of this process) that accepts everything
+    and keeps only each message's recipients and arrival time: parsing 20,000 messages
+    here would compete with the worker for the CPU."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.recipients: Counter = Counter()
+        self.first = self.last = 0.0
+        self.lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=_free_port())
+
+    async def handle_DATA(self, server, session, envelope):
+        now = time.perf_counter()
+        with self.lock:
+            self.first = self.first or now
+            self.last = now
+            self.recipients.update(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+    def count(self) -> int:
+        with self.lock:
+            return self.recipients.total()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.controller.hostname}:{self.controller.port}"
+
+
+class Worker:
+    """`celery -A portal worker` with `concurrency` pool processes, in a process group
+    of its own so that nothing outlives the benchmark."""
+
+    def __init__(self, env: dict, concurrency: int, log: Path):
+        self.log = log
+        command = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
+            f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
+            "--without-mingle", "--without-heartbeat", "-n", f"bench-{uuid.uuid4().hex[:8]}@%h",
+        ]  # fmt: skip
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log.read_bytes():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The worker did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+
+    def peak_memory_mb(self) -> dict[str, float]:
+        """VmHWM (peak resident memory) of the main process and of each pool process."""
+        peaks = {f"main {self.process.pid}": _vm_hwm_mb(self.process.pid)}
+        for pid in _children(self.process.pid):
+            peaks[f"pool {pid}"] = _vm_hwm_mb(pid)
+        return peaks
+
+    def stop(self) -> None:
+        """A warm shutdown (SIGTERM); SIGKILL to the whole group if it takes too long."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return children
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"No VmHWM for process {pid}")
+
+
+def _environment(smtp_url: str, queue: str) -> dict:
+    """Production settings (DEBUG off) for this process and the worker alike."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "portal.settings"),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "bench.example.org",
+        "SITE_URL": "https://bench.example.org",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "EMAIL_URL": smtp_url,
+    }
+
+
+def _setup_django(env: dict) -> None:
+    os.environ.update(env)
+    create_database(DATABASE_URL)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per command
+    call_command("migrate", verbosity=0)
+
+
+def _fill(subscribers: int) -> None:
+    """Start clean: one synthetic call closing in two days, `subscribers` confirmed followers."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from alerts.models import Notification, Subscriber, Subscription
+    from calls.models import Call, Deadline
+    from programmes.models import Fund, Programme
+
+    now = timezone.now()
+    with transaction.atomic():
+        Notification.objects.all().delete()
+        Subscriber.objects.all().delete()  # and their subscriptions
+        fund, _ = Fund.objects.get_or_create(
+            code="SYNTH", defaults={"name": "Synthetic benchmark fund", "call_prefix": "SYNTH"}
+        )
+        programme, _ = Programme.objects.get_or_create(
+            slug="synthetic-reminders-benchmark",
+            defaults={"fund": fund, "title": "Synthetic reminders benchmark programme"},
+        )
+        Call.objects.filter(programme=programme).delete()
+        call = Call.objects.create(
+            code=19_000_000, identifier="SYNTH-2026-AG-900000", programme=programme,
+            title="Synthetic reminders benchmark call", type_of_action="AG",
+            opens_at=now - timedelta(days=30), published_at=now - timedelta(days=31),
+        )  # fmt: skip
+        Deadline.objects.create(call=call, due_at=now + timedelta(days=2))
+        for first in range(0, subscribers, BATCH):
+            numbers = range(first, min(first + BATCH, subscribers))
+            rows = Subscriber.objects.bulk_create(
+                Subscriber(email=EMAIL.format(n)) for n in numbers
+            )
+            Subscription.objects.bulk_create(
+                Subscription(subscriber=s, call=call, confirmed_at=now - timedelta(days=1))
+                for s in rows
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _wait_for_delivery(smtp: CountingSmtpServer, expected: int, stall: float) -> None:
+    """Until `expected` messages are in, or none came for `stall` seconds."""
+    seen, since = 0, time.monotonic()
+    while (count := smtp.count()) < expected:
+        if count != seen:
+            seen, since = count, time.monotonic()
+        elif time.monotonic() - since > stall:
+            print(f"No message for {stall:.0f} s: stopped waiting at {count} of {expected}")
+            return
+        time.sleep(0.2)
+    time.sleep(1)  # anything sent twice would arrive now
+
+
+def _problems(smtp: CountingSmtpServer, subscribers: int) -> list[str]:
+    """Each subscriber received one message, and each row says sent."""
+    from alerts.models import Notification
+
+    expected = {EMAIL.format(n) for n in range(subscribers)}
+    received = smtp.recipients
+    lost = expected - set(received)
+    twice = [address for address, times in received.items() if times > 1]
+    strangers = set(received) - expected
+    states = Counter(Notification.objects.values_list("state", flat=True))
+    problems = [f"{len(lost)} subscribers received nothing"] if lost else []
+    problems += [f"{len(twice)} subscribers received more than one e-mail"] if twice else []
+    problems += [f"{len(strangers)} unexpected recipients"] if strangers else []
+    if states.get(Notification.State.SENT, 0) != subscribers:
+        problems.append(f"rows by state: {dict(states)}")
+    return problems
+
+
+def _report(subscribers, sweep_seconds, started, smtp, peaks) -> bool:
+    received = smtp.count()
+    overall = received / (smtp.last - started) if received else 0.0
+    steady = (received - 1) / (smtp.last - smtp.first) if received > 1 else 0.0
+    fast = overall >= TARGET_PER_SECOND
+    small = all(mb < TARGET_MB for mb in peaks.values())
+    print(f"{subscribers} subscribers, {received} e-mails received")
+    print(f"{'sweep (rows created, tasks queued)':<40}{sweep_seconds:>10.2f} s")
+    print(f"{'e-mails/s, sweep start to last':<40}{overall:>10.1f}   target >= {TARGET_PER_SECOND}")
+    print(f"{'e-mails/s, first to last':<40}{steady:>10.1f}")
+    for name, mb in peaks.items():
+        print(f"{'peak memory, ' + name:<40}{mb:>10.1f} MB   target < {TARGET_MB}")
+    print(f"{'speed':<40}{'PASS' if fast else 'FAIL':>10}")
+    print(f"{'memory':<40}{'PASS' if small else 'FAIL':>10}")
+    return fast and small
+
+
+def _run(smtp: CountingSmtpServer, subscribers: int, workdir: Path, stall: float) -> bool:
+    from django.utils import timezone
+
+    from alerts.sweep import alerts_sweep
+
+    worker = Worker(dict(os.environ), 2, workdir / "worker.log")
+    try:
+        worker.wait_until_ready()
+        started = time.perf_counter()
+        report = alerts_sweep(at=timezone.now())
+        sweep_seconds = time.perf_counter() - started
+        print(f"Sweep: {report.created} rows created, {len(report.queued)} reminders queued")
+        _wait_for_delivery(smtp, subscribers, stall)
+        peaks = worker.peak_memory_mb()
+    finally:
+        worker.stop()
+    on_target = _report(subscribers, sweep_seconds, started, smtp, peaks)
+    problems = _problems(smtp, subscribers)
+    for problem in problems:
+        print(f"LOST OR DUPLICATED: {problem}")
+    if problems:
+        print(f"Worker log: {workdir / 'worker.log'}")
+    return on_target and not problems
+
+
+def _delete_queue(queue: str) -> None:
+    """The queue and its priority lists (kombu names them after it)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(queue, *client.keys(f"{queue}*"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=20_000, help="followers of the call")
+    parser.add_argument(
+        "--stall", type=float, default=60, help="seconds without a message before giving up"
+    )
+    args = parser.parse_args()
+    queue = f"bench-reminders-{uuid.uuid4().hex}"
+    smtp = CountingSmtpServer()
+    smtp.controller.start()
+    try:
+        _setup_django(_environment(smtp.url, queue))
+        _fill(args.subscribers)
+        workdir = Path(tempfile.mkdtemp(prefix="bench-reminders-"))
+        passed = _run(smtp, args.subscribers, workdir, args.stall)
+    finally:
+        smtp.controller.stop()
+        _delete_queue(queue)
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()
