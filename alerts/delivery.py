@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import emails
-from alerts.models import Notification, Subscriber, Subscription
+from alerts.models import SUPERSEDED, Notification, Subscriber, Subscription
 from calls.models import CallStatus
 
 
@@ -142,7 +142,7 @@ def _reminder_skip_reason(notification: Notification, at: datetime, superseded: 
     if all(d.due_at != notification.due_at for d in notification.call.deadlines.all()):
         return _("The deadline has moved.")
     if superseded:
-        return _("A more recent reminder was due at the same time.")
+        return str(SUPERSEDED)
     return ""
 
 

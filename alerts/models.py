@@ -138,6 +138,10 @@ class Subscription(models.Model):
         return self.programme.title if self.programme_id else f"/calls/?{self.search}"
 
 
+# Why a reminder was not sent: one more recent was due for the same deadline.
+SUPERSEDED = _("A more recent reminder was due at the same time.")
+
+
 class NotificationQuerySet(models.QuerySet):
     def superseded(self) -> "NotificationQuerySet":
         """Reminders for which a more recent one (fewer days before the same deadline)

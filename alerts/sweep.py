@@ -16,9 +16,14 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from alerts.models import Notification, Subscriber, Subscription, due_reminder_days
+from alerts.models import (
+    SUPERSEDED,
+    Notification,
+    Subscriber,
+    Subscription,
+    due_reminder_days,
+)
 from alerts.services import unconfirmed_forget
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, CallStatus, Deadline
@@ -55,9 +60,8 @@ def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
         report.skipped = (
             Notification.objects.superseded()
             .filter(state=Notification.State.PENDING)
-            .update(state=Notification.State.SKIPPED,
-                    last_error=_("A more recent reminder was due at the same time."))
-        )  # fmt: skip
+            .update(state=Notification.State.SKIPPED, last_error=str(SUPERSEDED))
+        )
         report.queued = _mark_queued(at)
         report.digests = _mark_digests_queued(at)
         if report.created >= ANALYZE_AFTER:
@@ -117,7 +121,7 @@ def _plan_reminders(at: datetime) -> int:
 
 def _reminder_rows(deadline: Deadline, days_due: list[int], followers) -> list[Notification]:
     """The most recent reminder due, pending; the older ones due too, skipped."""
-    skipped = _("A more recent reminder was due at the same time.")
+    skipped = str(SUPERSEDED)
     return [
         Notification(
             subscription=subscription,
