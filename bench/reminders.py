@@ -27,9 +27,6 @@ import argparse
 import logging
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pages import create_database  # noqa: E402
+from tests.alerts.celery_worker import CeleryWorker, free_port  # noqa: E402
 
 DATABASE_URL = os.environ.get(
     "BENCH_REMINDERS_DATABASE_URL",
@@ -66,7 +64,7 @@ class CountingSmtpServer:
         self.recipients: Counter = Counter()
         self.first = self.last = 0.0
         self.lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=_free_port())
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
 
     async def handle_DATA(self, server, session, envelope):
         now = time.perf_counter()
@@ -83,68 +81,6 @@ class CountingSmtpServer:
     @property
     def url(self) -> str:
         return f"smtp://{self.controller.hostname}:{self.controller.port}"
-
-
-class Worker:
-    """`celery -A portal worker` with `concurrency` pool processes, in a process group
-    of its own so that nothing outlives the benchmark."""
-
-    def __init__(self, env: dict, concurrency: int, log: Path):
-        self.log = log
-        command = [
-            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
-            f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
-            "--without-mingle", "--without-heartbeat", "-n", f"bench-{uuid.uuid4().hex[:8]}@%h",
-        ]  # fmt: skip
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-
-    def wait_until_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while b" ready." not in self.log.read_bytes():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"The worker did not start:\n{self.log.read_text()}")
-            time.sleep(0.1)
-
-    def peak_memory_mb(self) -> dict[str, float]:
-        """VmHWM (peak resident memory) of the main process and of each pool process."""
-        peaks = {f"main {self.process.pid}": _vm_hwm_mb(self.process.pid)}
-        for pid in _children(self.process.pid):
-            peaks[f"pool {pid}"] = _vm_hwm_mb(pid)
-        return peaks
-
-    def stop(self) -> None:
-        """A warm shutdown (SIGTERM); SIGKILL to the whole group if it takes too long."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    children = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        children += [int(child) for child in (task / "children").read_text().split()]
-    return children
-
-
-def _vm_hwm_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"No VmHWM for process {pid}")
 
 
 def _environment(smtp_url: str, queue: str) -> dict:
@@ -267,7 +203,7 @@ def _run(smtp: CountingSmtpServer, subscribers: int, workdir: Path, stall: float
 
     from alerts.sweep import alerts_sweep
 
-    worker = Worker(dict(os.environ), 2, workdir / "worker.log")
+    worker = CeleryWorker(dict(os.environ), 2, workdir / "worker.log")
     try:
         worker.wait_until_ready()
         started = time.perf_counter()

@@ -2,7 +2,6 @@
 
 import email
 import email.policy
-import socket
 import threading
 from datetime import UTC, date, datetime
 
@@ -11,17 +10,12 @@ from aiosmtpd.controller import Controller
 
 from alerts.models import Subscriber, Subscription
 from calls.models import deadline_on
+from tests.alerts.celery_worker import free_port
 from tests.factories import CallFactory
 
 # The moment most tests start from: the factory's call (deadline 30 June 2025, 17:00
 # Brussels) is open, and no reminder is due yet.
 BEFORE_REMINDERS = datetime(2025, 6, 10, 8, 0, tzinfo=UTC)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RecordingSmtpServer:

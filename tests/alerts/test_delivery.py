@@ -91,7 +91,7 @@ def test_attempts_run_out(
 def test_an_unreachable_server_is_a_transient_failure(
     call, run_sweep, settings, django_capture_on_commit_callbacks
 ):
-    from tests.alerts.conftest import free_port
+    from tests.alerts.celery_worker import free_port
 
     nobody_listens = {"host": "127.0.0.1", "port": free_port()}
     settings.MAILERS = {

@@ -37,7 +37,7 @@ def test_call_page_has_a_reminder_form_posting_email_to_subscribe(client, call):
     assert f'action="{SUBSCRIBE_URL}"' in form
     assert 'name="email"' in form and 'type="email"' in form
     assert f'name="call" value="{call.identifier}"' in form
-    assert "<label for=\"alert-signup-email\">" in form
+    assert '<label for="alert-signup-email">' in form
     assert "Get an e-mail 14, 3 and 1 days before each deadline" in form
 
 

@@ -7,9 +7,6 @@ database; the test process runs the sweep, which queues the tasks on Redis.
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -22,6 +19,7 @@ from django.utils import timezone
 
 from alerts.models import Notification, Subscriber, Subscription
 from alerts.sweep import alerts_sweep
+from tests.alerts.celery_worker import CeleryWorker
 from tests.factories import CallFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,37 +32,6 @@ pytestmark = [
         reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in CI",
     ),
 ]
-
-
-class Worker:
-    """A Celery worker with `concurrency` processes, in a process group of its own."""
-
-    def __init__(self, env: dict, concurrency: int, log: Path):
-        self.log = log
-        command = [
-            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
-            f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
-            "--without-mingle", "--without-heartbeat", "-n", f"{uuid.uuid4().hex[:8]}@%h",
-        ]  # fmt: skip
-        with open(log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-        self._wait_until_ready()
-
-    def _wait_until_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while b" ready." not in self.log.read_bytes():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"The worker did not start:\n{self.log.read_text()}")
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool processes at once: no cleanup, no goodbye."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -87,10 +54,11 @@ def celery_on_redis(settings, smtp_server, tmp_path, celery_eager):
         "EMAIL_URL": smtp_server.url,
         "DEBUG": "true",
     }
-    workers: list[Worker] = []
+    workers: list[CeleryWorker] = []
 
-    def start(concurrency: int = 2) -> Worker:
-        workers.append(Worker(env, concurrency, tmp_path / f"worker-{len(workers)}.log"))
+    def start(concurrency: int = 2) -> CeleryWorker:
+        workers.append(CeleryWorker(env, concurrency, tmp_path / f"worker-{len(workers)}.log"))
+        workers[-1].wait_until_ready()
         return workers[-1]
 
     yield start
@@ -142,7 +110,7 @@ class KillMidBatch:
 
     def __init__(self, after: int, processes: int):
         self.after, self.processes = after, processes
-        self.worker: Worker | None = None
+        self.worker: CeleryWorker | None = None
         self.in_flight = 0
         self.killed = False
 

@@ -1,0 +1,78 @@
+"""A real Celery worker in a subprocess, for tests/alerts/test_worker.py and
+bench/reminders.py: `celery -A portal worker` with `concurrency` pool processes, in a
+process group of its own so that it can be killed whole and nothing outlives its user."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CeleryWorker:
+    def __init__(self, env: dict, concurrency: int, log: Path):
+        self.log = log
+        command = [
+            sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork",
+            f"--concurrency={concurrency}", "--loglevel=INFO", "--without-gossip",
+            "--without-mingle", "--without-heartbeat", "-n", f"{uuid.uuid4().hex[:8]}@%h",
+        ]  # fmt: skip
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while b" ready." not in self.log.read_bytes():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"The worker did not start:\n{self.log.read_text()}")
+            time.sleep(0.1)
+
+    def peak_memory_mb(self) -> dict[str, float]:
+        """VmHWM (peak resident memory) of the main process and of each pool process."""
+        peaks = {f"main {self.process.pid}": _vm_hwm_mb(self.process.pid)}
+        for pid in _children(self.process.pid):
+            peaks[f"pool {pid}"] = _vm_hwm_mb(pid)
+        return peaks
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once: no cleanup, no goodbye."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """A warm shutdown (SIGTERM); SIGKILL to the whole group if it takes too long."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return children
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"No VmHWM for process {pid}")
