@@ -3,7 +3,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from calls.filters import CallFilter
-from calls.models import Call
+from calls.models import Call, CallStatus
 from programmes.models import Programme
 
 # The filters of /calls/ a saved search keeps: status, sort and page describe a moment
@@ -28,10 +28,14 @@ class SubscribeForm(forms.Form):
         identifier = self.cleaned_data["call"]
         if not identifier:
             return None
-        call = Call.objects.public().filter(identifier=identifier).first()
+        call = Call.objects.public().prefetch_related("deadlines").filter(identifier=identifier)
+        call = call.first()
         if call is None:
             raise forms.ValidationError(_("There is no published call %(identifier)s."),
                                         params={"identifier": identifier})  # fmt: skip
+        if call.status in (CallStatus.CLOSED, CallStatus.CANCELLED):
+            raise forms.ValidationError(_("This call is closed: no deadline is left to remind "
+                                          "you of."))  # fmt: skip
         return call
 
     def clean_programme(self) -> Programme | None:

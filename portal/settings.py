@@ -352,11 +352,21 @@ def _reminder_days() -> list[int]:
 
 # Reminders go out this many days before each deadline (same time of day, Brussels).
 ALERTS_REMINDER_DAYS = _reminder_days()
+
+
+def _whole_number(name: str, default: int, lowest: int, highest: int) -> int:
+    """A whole number from the environment; one out of range stops start-up."""
+    value = env.str(name, default=str(default)).strip()
+    if not value.isdigit() or not lowest <= int(value) <= highest:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {lowest} to {highest}.")
+    return int(value)
+
+
 # The daily digest of new calls goes out from this hour (Brussels time).
-ALERTS_DIGEST_HOUR = env.int("ALERTS_DIGEST_HOUR", default=8)
+ALERTS_DIGEST_HOUR = _whole_number("ALERTS_DIGEST_HOUR", 8, 0, 23)
 # Attempts at sending one e-mail before it is marked failed (then retried from the admin).
-ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=5)
+ALERTS_MAX_ATTEMPTS = _whole_number("ALERTS_MAX_ATTEMPTS", 5, 1, 100)
 # A pending e-mail queued this long ago whose task was lost (a killed worker) is queued again.
-ALERTS_REQUEUE_MINUTES = env.int("ALERTS_REQUEUE_MINUTES", default=30)
+ALERTS_REQUEUE_MINUTES = _whole_number("ALERTS_REQUEUE_MINUTES", 30, 1, 24 * 60)
 # Confirmation links are valid this long; unconfirmed subscriptions are deleted after it.
 ALERTS_CONFIRM_DAYS = 7

@@ -162,3 +162,20 @@ def test_beat_runs_the_sweep_every_15_minutes_and_tasks_acknowledge_late(setting
     for task in (tasks.sweep, tasks.deliver_notifications, tasks.send_digest):
         assert task.acks_late is True
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+
+
+def test_a_transient_failure_retries_the_task_later_for_those_rows(
+    call, run_sweep, mail_via_smtp, celery_eager, django_capture_on_commit_callbacks
+):
+    from celery.exceptions import Retry
+
+    from alerts.tasks import backoff, deliver_notifications
+
+    notification = pending_reminder(call, run_sweep, django_capture_on_commit_callbacks)
+    mail_via_smtp.answer = "451 4.3.0 Mailbox busy, try again later"
+    with time_machine.travel(REMINDER_DUE, tick=False), pytest.raises(Retry) as retry:
+        deliver_notifications.apply(args=([notification.pk],), throw=True)
+    assert retry.value.when == backoff(0) == 60
+    assert [backoff(n) for n in range(7)] == [60, 120, 240, 480, 960, 1800, 1800]
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.PENDING and notification.attempts == 1

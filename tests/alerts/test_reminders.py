@@ -261,3 +261,12 @@ def test_everyone_gets_the_same_reminder_with_links_of_their_own(call, run_sweep
         assert f"Stop these e-mails: {unsubscribe}" in message.body
         assert "urn:x-portal" not in message.body + message.alternatives[0][0]
     assert first.extra_headers["List-Unsubscribe"] != second.extra_headers["List-Unsubscribe"]
+
+
+def test_the_offsets_come_from_the_settings(call, run_sweep, settings):
+    settings.ALERTS_REMINDER_DAYS = [7, 2]
+    follow(call=call)
+    for moment in (brussels(2025, 6, 16, 17, 0), brussels(2025, 6, 23, 17, 0),
+                   brussels(2025, 6, 27, 17, 0), brussels(2025, 6, 28, 17, 0)):  # fmt: skip
+        run_sweep(moment)
+    assert sent_reminders(call) == [2, 7]

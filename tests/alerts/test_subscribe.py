@@ -156,3 +156,11 @@ def test_unconfirmed_addresses_are_deleted_after_a_week(
     run_sweep(BEFORE_REMINDERS.replace(day=18))
     assert not Subscriber.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_a_closed_call_cannot_be_followed(client, call, django_capture_on_commit_callbacks):
+    with time_machine.travel(BEFORE_REMINDERS.replace(month=7), tick=False):
+        response = subscribe(client, django_capture_on_commit_callbacks, call=call.identifier)
+    assert response.status_code == 400
+    assert "This call is closed" in response.context["form"].errors["call"][0]
+    assert not Subscriber.objects.exists()

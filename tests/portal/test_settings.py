@@ -129,3 +129,24 @@ def test_site_url_is_read_without_a_trailing_slash():
     assert settings_value("settings.SITE_URL", SITE_URL="https://a.example.eu/") == (
         "https://a.example.eu"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ALERTS_REMINDER_DAYS", "14,three,1"),
+        ("ALERTS_REMINDER_DAYS", "0"),
+        ("ALERTS_DIGEST_HOUR", "24"),
+        ("ALERTS_MAX_ATTEMPTS", "0"),
+        ("ALERTS_REQUEUE_MINUTES", "soon"),
+    ],
+)
+def test_alert_settings_out_of_range_stop_start_up(name, value):
+    result = run("import django; django.setup()", **{name: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} must" in result.stderr
+
+
+def test_reminder_days_come_from_the_environment():
+    assert settings_value("settings.ALERTS_REMINDER_DAYS") == [14, 3, 1]
+    assert settings_value("settings.ALERTS_REMINDER_DAYS", ALERTS_REMINDER_DAYS="7, 2") == [7, 2]
