@@ -82,25 +82,26 @@ def _analyze_notifications() -> None:
             cursor.execute(f"ANALYZE {Notification._meta.db_table}")
 
 
-def _followers(call: Call, *, confirmed_by: datetime) -> list[Subscription]:
-    """One confirmed subscription per address following `call` or its programme; the
-    call's own subscription when an address has both."""
-    chosen: dict[int, Subscription] = {}
-    subscriptions = Subscription.objects.confirmed(before=confirmed_by).following(call)
-    for subscription in subscriptions.order_by(F("call_id").asc(nulls_first=True)):
-        chosen[subscription.subscriber_id] = subscription
+def _followers(call: Call, *, confirmed_by: datetime, kind: str, slot: str) -> list[Subscription]:
+    """One confirmed subscription per address following `call` or its programme (the
+    call's own when an address has both), for the addresses that have no notification of
+    this `kind` and `slot` about the call yet: once everyone has theirs, the query that
+    each sweep repeats returns nothing."""
+    has_it = Notification.objects.filter(
+        subscription__subscriber=OuterRef("subscriber"), call=call, kind=kind, slot=slot
+    )
+    subscriptions = (
+        Subscription.objects.confirmed(before=confirmed_by)
+        .following(call)
+        .exclude(Exists(has_it))
+        .order_by(F("call_id").asc(nulls_first=True))
+    )
+    chosen = {subscription.subscriber_id: subscription for subscription in subscriptions}
     return list(chosen.values())
 
 
-def _create(call: Call, kind: str, rows: list[Notification]) -> int:
-    """Insert rows not already there for the same address (by any of its subscriptions)."""
-    done = set(
-        Notification.objects.filter(call=call, kind=kind, slot__in={row.slot for row in rows})
-        .values_list("subscription__subscriber_id", "slot")
-    )  # fmt: skip
-    new = [row for row in rows if (row.subscription.subscriber_id, row.slot) not in done]
-    Notification.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
-    return len(new)
+def _create(rows: list[Notification]) -> int:
+    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000))
 
 
 def _plan_reminders(at: datetime) -> int:
@@ -114,8 +115,10 @@ def _plan_reminders(at: datetime) -> int:
     for deadline in deadlines:
         days_due = due_reminder_days(deadline.due_at, at, offsets)
         if days_due:
-            rows = _reminder_rows(deadline, days_due, _followers(deadline.call, confirmed_by=at))
-            created += _create(deadline.call, Notification.Kind.REMINDER, rows)
+            slot = Notification.reminder_slot(deadline.due_at, days_due[0])
+            followers = _followers(deadline.call, confirmed_by=at,
+                                   kind=Notification.Kind.REMINDER, slot=slot)  # fmt: skip
+            created += _create(_reminder_rows(deadline, days_due, followers))
     return created
 
 
@@ -150,18 +153,13 @@ def _plan_notices(at: datetime) -> int:
     )  # fmt: skip
     created = 0
     for change in changes:
-        kind = NOTICE_KINDS[change.kind]
-        rows = [
-            Notification(
-                subscription=subscription,
-                call=change.call,
-                kind=kind,
-                slot=f"change-{change.pk}",
-                change=change,
-            )  # fmt: skip
-            for subscription in _followers(change.call, confirmed_by=change.made_at)
-        ]
-        created += _create(change.call, kind, rows)
+        kind, slot = NOTICE_KINDS[change.kind], f"change-{change.pk}"
+        followers = _followers(change.call, confirmed_by=change.made_at, kind=kind, slot=slot)
+        created += _create([
+            Notification(subscription=subscription, call=change.call, kind=kind, slot=slot,
+                         change=change)
+            for subscription in followers
+        ])  # fmt: skip
     return created
 
 
@@ -187,7 +185,7 @@ def _plan_new_calls(at: datetime) -> int:
         Notification(subscription=subscription, call=call, kind=Notification.Kind.NEW_CALL)
         for subscription, call in pairs
     ]
-    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000))
+    return _create(rows)
 
 
 def _published_since(calls, subscription: Subscription):
