@@ -7,6 +7,7 @@ from email import message_from_bytes
 from email.policy import default as default_policy
 
 import pytest
+import time_machine
 from django.core import mail
 from icalendar import Calendar
 
@@ -224,14 +225,56 @@ def test_the_reminder_email(call, run_sweep):
     assert mimetype == "text/html" and call.title in html and "17:00 CEST" in html
     assert message.extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    (attachment,) = message.attachments
-    assert attachment.filename == f"{call.identifier}.ics"
-    (event,) = Calendar.from_ical(attachment.content).walk("VEVENT")
-    assert event.decoded("dtstart") == DEADLINE
     # The whole message, as it goes over SMTP.
     parsed = message_from_bytes(message.message().as_bytes(), policy=default_policy)
     assert parsed.get_body(("plain",)) and parsed.get_body(("html",))
     assert parsed["Message-ID"].startswith("<notification-")
+    (attachment,) = parsed.iter_attachments()
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_filename() == f"{call.identifier}.ics"
+    (event,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert event.decoded("dtstart") == DEADLINE
+
+
+def _parts(message: bytes) -> list:
+    """Each part's headers and content, boundaries left out (they are random)."""
+    parsed = message_from_bytes(message, policy=default_policy)
+    return [
+        ([(name, value) for name, value in part.items() if "boundary=" not in value],
+         None if part.is_multipart() else part.get_content())
+        for part in parsed.walk()
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_reminders_are_written_as_python_would_write_them(call, run_sweep, monkeypatch, language):
+    """Header classes made once per name (emails.HeaderClasses) and one .ics part for
+    everyone reminded of a deadline change nothing in the messages sent."""
+    from email.headerregistry import HeaderRegistry
+    from email.policy import SMTP
+
+    from alerts import emails
+
+    call.title = "Lutte contre la traite des êtres humains – appel ciblé"
+    call.save()
+    for address in ("first@example.org", "second@example.org"):
+        follow(call=call, email=address, language=language)
+    run_sweep(brussels(2025, 6, 27, 17, 0))
+    rows = Notification.objects.filter(state=Notification.State.SENT)
+    rows = rows.order_by("subscription__subscriber__email")
+
+    def written() -> list[bytes]:
+        return [emails.for_notification(row).message(policy=SMTP).as_bytes() for row in rows]
+
+    with time_machine.travel(brussels(2025, 6, 27, 17, 0), tick=False):
+        ours, again = written(), written()
+        monkeypatch.setattr(emails, "HEADER_CLASSES", HeaderRegistry())
+        monkeypatch.setattr(emails, "_calendars", {})
+        pythons = written()
+    assert [_parts(m) for m in ours] == [_parts(m) for m in again] == [_parts(m) for m in pythons]
+    first, second = (_parts(message) for message in ours)
+    assert first != second and first[-1] == second[-1]
+    assert "êtres humains" in first[-1][1]
 
 
 def test_a_french_subscriber_reads_the_reminder_in_french(call, run_sweep):
