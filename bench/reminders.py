@@ -121,8 +121,12 @@ def _fill(subscribers: int) -> None:
 
     now = timezone.now()
     with transaction.atomic():
-        Notification.objects.all().delete()
-        Subscriber.objects.all().delete()  # and their subscriptions
+        # TRUNCATE, not DELETE: the dead rows of earlier runs would slow this one down
+        # wherever autovacuum is off or behind.
+        tables = (Notification, Subscription, Subscriber)
+        names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in tables)
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {names}")
         fund, _ = Fund.objects.get_or_create(
             code="SYNTH", defaults={"name": "Synthetic benchmark fund", "call_prefix": "SYNTH"}
         )
