@@ -4,7 +4,7 @@ A `Subscriber` is one e-mail address and its language. Each `Subscription` follo
 call, one programme or one saved search of /calls/, and acts only once confirmed
 (double opt-in). Each e-mail to send is a `Notification` row, unique per subscription,
 call, kind and slot (which deadline and offset, which change), with a state: the
-periodic sweep (alerts/services.py) creates due rows, tasks claim them one by one.
+periodic sweep (alerts/sweep.py) creates due rows, tasks claim them one by one.
 
 Deleting a subscriber deletes their subscriptions and notifications: nothing keeps the
 address once someone leaves (no history is recorded for these models).

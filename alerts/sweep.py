@@ -8,6 +8,7 @@ catches up: whatever is still due is created then, and of several reminders due 
 once only the most recent is sent.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -164,32 +165,38 @@ def _plan_notices(at: datetime) -> int:
 
 
 def _plan_new_calls(at: datetime) -> int:
-    """A row per new call for each programme followed and each saved search it matches;
-    the daily digest sends them together."""
+    """A row per new call for each programme followed and each saved search it matches,
+    for those who have none yet; the daily digest sends them together. A fixed number of
+    queries, one per saved search, however many follow the programmes."""
     new_calls = (
         Call.objects.public(at=at)
         .filter(published_at__gt=at - LOOKBACK)
         .with_status([CallStatus.OPEN, CallStatus.FORTHCOMING], at=at)
     )
-    if not new_calls.exists():
+    calls = {call.pk: call for call in new_calls.only("pk", "programme_id", "published_at")}
+    if not calls:
         return 0
-    pairs = []
-    followers = Subscription.objects.confirmed(before=at).select_related("subscriber")
-    for subscription in followers.filter(programme__in=new_calls.values("programme")):
-        calls = new_calls.filter(programme=subscription.programme_id)
-        pairs += [(subscription, call) for call in _published_since(calls, subscription)]
+    in_programme = defaultdict(list)
+    for call in calls.values():
+        in_programme[call.programme_id].append(call)
+    followers = Subscription.objects.confirmed(before=at)
+    pairs = [
+        (subscription, call)
+        for subscription in followers.filter(programme__in=in_programme)
+        for call in in_programme[subscription.programme_id]
+    ]
     for subscription in followers.exclude(search=""):
-        calls = matching(subscription.search, new_calls, at=at)
-        pairs += [(subscription, call) for call in _published_since(calls, subscription)]
-    rows = [
+        matched = matching(subscription.search, new_calls, at=at).values_list("pk", flat=True)
+        pairs += [(subscription, calls[pk]) for pk in matched]
+    have = set(
+        Notification.objects.filter(kind=Notification.Kind.NEW_CALL, call__in=calls)
+        .values_list("subscription_id", "call_id")
+    )  # fmt: skip
+    return _create([
         Notification(subscription=subscription, call=call, kind=Notification.Kind.NEW_CALL)
         for subscription, call in pairs
-    ]
-    return _create(rows)
-
-
-def _published_since(calls, subscription: Subscription):
-    return calls.filter(published_at__gt=subscription.confirmed_at).order_by()
+        if call.published_at > subscription.confirmed_at and (subscription.pk, call.pk) not in have
+    ])  # fmt: skip
 
 
 def matching(search: str, calls, *, at: datetime):

@@ -75,3 +75,22 @@ def test_drafts_and_scheduled_calls_are_not_announced_before_publication(call, r
     run_sweep(brussels(2025, 6, 20, 9, 15))
     (digest,) = [m for m in mail.outbox if "new call" in m.subject]
     assert scheduled.identifier in digest.body and "Draft" not in digest.body
+
+
+def test_planning_new_calls_takes_as_many_queries_for_many_followers_as_for_one(call, run_sweep):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    new_call(call.programme, "First", brussels(2025, 6, 10, 1))
+    new_call(call.programme, "Second", brussels(2025, 6, 10, 2))
+    queries = []
+    for first, last in ((0, 1), (1, 21)):
+        for number in range(first, last):
+            follow(programme=call.programme, confirmed_at=CONFIRMED,
+                   email=f"follower-{number}@example.org")  # fmt: skip
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            run_sweep(brussels(2025, 6, 10, 7, 0))  # before the digest hour: nothing sent
+        queries.append(len(captured))
+    assert Notification.objects.filter(kind=Notification.Kind.NEW_CALL).count() == 2 * 21
+    assert queries[0] == queries[1]
