@@ -199,3 +199,13 @@ def test_account_pages_have_one_heading_and_no_inline_style_or_script(client, us
         assert html.count("<h1") == 1
         assert " style=" not in html
         assert "<script" not in html
+
+
+def test_account_forms_load_the_stylesheet_of_their_fields(client, user):
+    """The form fields and error summary of these pages are styled in manage.css."""
+    pages = [client.get(LOGIN), client.get(reverse("password_reset"))]
+    client.force_login(user)
+    pages.append(client.get(reverse("password_change")))
+    for response in pages:
+        html = response.content.decode()
+        assert 'class="form-field"' in html and "css/manage.css" in html

@@ -31,6 +31,8 @@ PAGE_TYPES = [
     "/fr/calls/AMIF-2024-TF2-AG-THB-01/",
     "/alerts/subscribe/?programme=amif-2021-2027",
     "/alerts/subscribe/sent/",
+    "/accounts/login/",
+    "/accounts/password_reset/",
     "/calls/AMIF-1999-NOPE/",  # the 404 page
 ]
 VIEWPORT_WIDTHS = [1280, 360]
