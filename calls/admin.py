@@ -6,8 +6,9 @@ import csv
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -163,20 +164,32 @@ class CallAdmin(SimpleHistoryAdmin):
     def publish(self, request, queryset):
         now = timezone.now()
         calls = [call for call in queryset if not call.is_public_at(now)]
-        for call in calls:
-            services.call_publish(call=call, user=request.user)
-        count = len(calls)
-        message = ngettext("%(count)d call published.", "%(count)d calls published.", count)
-        self.message_user(request, message % {"count": count})
+        if self._change_all(request, calls, services.call_publish):
+            count = len(calls)
+            message = ngettext("%(count)d call published.", "%(count)d calls published.", count)
+            self.message_user(request, message % {"count": count})
 
     @admin.action(description=_("Unpublish selected calls"), permissions=["change"])
     def unpublish(self, request, queryset):
         calls = [call for call in queryset if call.published_at is not None]
-        for call in calls:
-            services.call_unpublish(call=call, user=request.user)
-        count = len(calls)
-        message = ngettext("%(count)d call unpublished.", "%(count)d calls unpublished.", count)
-        self.message_user(request, message % {"count": count})
+        if self._change_all(request, calls, services.call_unpublish):
+            count = len(calls)
+            message = ngettext("%(count)d call unpublished.", "%(count)d calls unpublished.", count)
+            self.message_user(request, message % {"count": count})
+
+    def _change_all(self, request, calls: list[Call], change) -> bool:
+        """`change` every call, or none: a call that does not validate (its fund's prefix
+        changed since, say) stops the action with its errors, and nothing is changed."""
+        try:
+            with transaction.atomic():
+                for call in calls:
+                    change(call=call, user=request.user)
+        except ValidationError as error:
+            errors = "; ".join(error.messages)
+            message = _("Nothing was changed: %(call)s cannot be saved: %(errors)s")
+            self.message_user(request, message % {"call": call, "errors": errors}, messages.ERROR)
+            return False
+        return True
 
     @admin.action(description=_("Export selected calls as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

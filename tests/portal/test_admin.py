@@ -188,6 +188,27 @@ def test_publish_action_publishes_drafts_and_records_it(admin_client, admin_user
     assert messages == ["2 calls published."]
 
 
+@pytest.mark.parametrize("action", ["publish", "unpublish"])
+def test_an_action_with_a_call_that_does_not_validate_changes_nothing(
+    admin_client, calls_by_publication, action
+):
+    calls = [calls_by_publication["scheduled"], calls_by_publication["published"]]
+    if action == "publish":
+        calls = [calls_by_publication["draft"], make_call(calls[0].programme, 4, -10, 10)]
+    broken = calls[-1]
+    Call.objects.filter(pk=broken.pk).update(identifier="ISF-2025-WRONG-PREFIX")
+    before = {call.pk: call.published_at for call in calls}
+
+    response = run_action(admin_client, action, calls)
+
+    assert response.status_code == 302
+    (message,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("Nothing was changed: ISF-2025-WRONG-PREFIX")
+    assert "must start with AMIF-" in message
+    assert {c.pk: c.published_at for c in Call.objects.filter(pk__in=before)} == before
+    assert not CallChange.objects.filter(call__in=calls).exists()
+
+
 def test_publish_action_leaves_published_calls_alone(admin_client, calls_by_publication):
     published = calls_by_publication["published"]
     published_at = published.published_at
