@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calls.models import DEADLINE_BEFORE_OPENING, Call, CallChange, CallObjective, Deadline
+from portal.history import history_user, save_validated
 
 # Fields an editor sets through `call_create` and `call_update`.
 EDITABLE_FIELDS = (
@@ -76,7 +77,7 @@ def call_create(
     call = Call(**_editable(fields), published_at=published_at)
     wanted = list(deadlines)
     _check_deadlines(call, wanted)
-    _save(call, user)
+    save_validated(call, user)
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, list(objectives))
     return call
@@ -107,9 +108,9 @@ def call_update(
     if opened_at is not None and call.opens_at > opened_at:
         call.full_clean()  # the call's own errors first, before any deadline is written
         _write_deadlines(call, user, wanted, record=record)
-        _save(call, user)
+        save_validated(call, user)
     else:
-        _save(call, user)
+        save_validated(call, user)
         _write_deadlines(call, user, wanted, record=record)
     _write_objectives(call, user, list(objectives))
     return call
@@ -123,7 +124,7 @@ def call_publish(
     call = _lock(call, expected_version)
     call.published_at = at or timezone.now()
     call.version += 1
-    _save(call, user)
+    save_validated(call, user)
     _record(call, user, CallChange.Kind.PUBLISHED, made_at=call.published_at)
     return call
 
@@ -134,7 +135,7 @@ def call_unpublish(*, call: Call, user, expected_version: int | None = None) -> 
     call = _lock(call, expected_version)
     call.published_at = None
     call.version += 1
-    _save(call, user)
+    save_validated(call, user)
     return call
 
 
@@ -153,9 +154,9 @@ def call_extend_deadline(
     if due_at <= old_due_at:
         raise ValidationError({"due_at": _("An extension must move the deadline later.")})
     deadline.due_at = due_at
-    _save(deadline, user)
+    save_validated(deadline, user)
     call.version += 1
-    _save(call, user)
+    save_validated(call, user)
     if call.published_at is not None:  # as call_update: drafts have no public trail yet
         _record(
             call, user, CallChange.Kind.DEADLINE_MOVED, old=old_due_at, new=due_at, reason=reason
@@ -174,7 +175,7 @@ def call_cancel(*, call: Call, user, reason: str) -> Call:
     call.cancelled_at = timezone.now()
     call.cancellation_reason = reason.strip()
     call.version += 1
-    _save(call, user)
+    save_validated(call, user)
     _record(
         call,
         user,
@@ -188,8 +189,8 @@ def call_cancel(*, call: Call, user, reason: str) -> Call:
 def call_record_deadline_change(
     *, call: Call, user, old_due_at: datetime | None, new_due_at: datetime | None
 ) -> None:
-    """Tell applicants of a deadline added, moved or removed (old or new None) elsewhere,
-    as the admin's inline does: the deadline itself is already saved."""
+    """Tell applicants of a deadline added, moved or removed (old or new None): the
+    deadline itself is already saved (here or in the admin's inline)."""
     if old_due_at == new_due_at:
         return
     if old_due_at and new_due_at:
@@ -252,20 +253,23 @@ def _write_deadlines(call: Call, user, wanted: list[DeadlineInput], *, record: b
     kept = {item.pk for item in wanted if item.pk in current}
     for pk, deadline in current.items():
         if pk not in kept:
-            deadline._history_user = _user(user)
+            deadline._history_user = history_user(user)
             deadline.delete()
             if record:
-                _record(call, user, CallChange.Kind.DEADLINE_REMOVED, old=deadline.due_at)
+                call_record_deadline_change(
+                    call=call, user=user, old_due_at=deadline.due_at, new_due_at=None
+                )
     for item in sorted(wanted, key=lambda item: _write_order(item, current)):
         deadline = current.get(item.pk) or Deadline(call=call)
         old_due_at = deadline.due_at
         if deadline.pk and (old_due_at, deadline.label) == (item.due_at, item.label):
             continue
         deadline.due_at, deadline.label = item.due_at, item.label
-        _save(deadline, user)
-        if record and old_due_at != item.due_at:
-            kind = CallChange.Kind.DEADLINE_MOVED if old_due_at else CallChange.Kind.DEADLINE_ADDED
-            _record(call, user, kind, old=old_due_at, new=item.due_at)
+        save_validated(deadline, user)
+        if record:
+            call_record_deadline_change(
+                call=call, user=user, old_due_at=old_due_at, new_due_at=item.due_at
+            )
 
 
 def _write_order(item: DeadlineInput, current: dict) -> tuple:
@@ -287,26 +291,16 @@ def _write_objectives(call: Call, user, texts: list[str]) -> None:
         )
         if objective.text != text:
             objective.text = text
-            _save(objective, user)
+            save_validated(objective, user)
 
 
 def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:
     CallChange.objects.create(
         call=call,
         kind=kind,
-        made_by=_user(user),
+        made_by=history_user(user),
         made_at=made_at or timezone.now(),
         old_due_at=old,
         new_due_at=new,
         reason=reason,
     )
-
-
-def _save(obj, user) -> None:
-    obj.full_clean()
-    obj._history_user = _user(user)
-    obj.save()
-
-
-def _user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None

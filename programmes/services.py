@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.history import history_user, save_validated
 from programmes.models import ContactPerson, ContactPoint, Programme
 
 # Fields a member of a contact point sets through `contact_point_update`.
@@ -45,7 +46,7 @@ def contact_point_update(
     contact_point = ContactPoint.objects.select_for_update().get(pk=contact_point.pk)
     for name, value in fields.items():
         setattr(contact_point, name, value)
-    _save(contact_point, user)
+    save_validated(contact_point, user)
     _write_persons(contact_point, user, list(persons))
     return contact_point
 
@@ -163,7 +164,7 @@ def _write_persons(contact_point: ContactPoint, user, wanted: list[PersonInput])
     kept = {item.pk for item in wanted if item.pk in current}
     for pk, person in current.items():
         if pk not in kept:
-            person._history_user = _user(user)
+            person._history_user = history_user(user)
             person.delete()
     for position, item in enumerate(wanted):
         person = current.get(item.pk) or ContactPerson(contact_point=contact_point)
@@ -178,14 +179,4 @@ def _write_persons(contact_point: ContactPoint, user, wanted: list[PersonInput])
             continue
         for key, value in values.items():
             setattr(person, key, value)
-        _save(person, user)
-
-
-def _save(obj, user) -> None:
-    obj.full_clean()
-    obj._history_user = _user(user)
-    obj.save()
-
-
-def _user(user):
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
+        save_validated(person, user)
