@@ -1,8 +1,7 @@
 """Calls as CSV, for spreadsheets: one row per call, the JSON fields flattened.
 
 Lists become one cell joined by "; " (deadlines, eligible, themes) or by new lines
-(objectives). A text cell starting with = + - @ gets a leading apostrophe, so that a
-spreadsheet shows it instead of running it as a formula (CSV injection).
+(objectives). Text that would start a formula is escaped (portal.spreadsheets).
 """
 
 import csv
@@ -12,13 +11,14 @@ from itertools import chain
 
 from rest_framework.renderers import BaseRenderer
 
+from portal.spreadsheets import spreadsheet_cell
+
 COLUMNS = [
     "identifier", "code", "parent_identifier", "title", "status", "opens_at", "closes_at",
     "deadlines", "programme", "fund", "type_of_action", "budget", "eligible", "themes", "url",
     "published_at", "cancelled_at", "updated_at", "version", "summary", "description",
     "objectives", "cancellation_reason",
 ]  # fmt: skip
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_row(call: dict) -> list:
@@ -29,15 +29,7 @@ def csv_row(call: dict) -> list:
         "themes": "; ".join(named["slug"] for named in call["themes"]),
         "objectives": "\n".join(call["objectives"]),
     }
-    return [_cell(flat[column]) for column in COLUMNS]
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return [spreadsheet_cell(flat[column]) for column in COLUMNS]
 
 
 def csv_lines(calls: Iterable[dict]) -> Iterator[str]:

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
 from calls.models import BRUSSELS, Call, CallObjective, CallStatus, Deadline
+from portal.spreadsheets import spreadsheet_cell
 
 CSV_HEADER = [
     "identifier",
@@ -205,7 +206,7 @@ class CallAdmin(SimpleHistoryAdmin):
         return response
 
     def _csv_row(self, request, call: Call, now: datetime) -> list:
-        return [
+        cells = [
             call.identifier,
             call.code,
             call.title,
@@ -217,6 +218,7 @@ class CallAdmin(SimpleHistoryAdmin):
             _iso(call.published_at),
             request.build_absolute_uri(call.get_absolute_url()),
         ]
+        return [spreadsheet_cell(cell) for cell in cells]
 
 
 def _iso(moment: datetime | None) -> str:

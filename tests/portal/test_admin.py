@@ -288,6 +288,18 @@ def test_export_action_writes_csv(admin_client, programme):
     assert second_deadlines[-1] == "2099-01-05T17:00:00+01:00"
 
 
+def test_export_action_keeps_spreadsheets_from_running_a_title_as_a_formula(
+    admin_client, programme
+):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    Call.objects.filter(pk=call.pk).update(title='=HYPERLINK("http://example.com","Apply")')
+
+    response = run_action(admin_client, "export_csv", [call])
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert rows[1][2] == '\'=HYPERLINK("http://example.com","Apply")'
+
+
 def iso(moment: datetime) -> str:
     return moment.astimezone(BRUSSELS).isoformat()
 
