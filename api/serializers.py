@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from calls.models import Call, CallStatus, TypeOfAction, status_from
+from calls.models import Call, CallStatus, TypeOfAction, closes_from, status_from
 from programmes.models import ContactPoint, Fund, Programme
 from projects.models import Country, Initiative, NewsItem, Region
 
@@ -127,13 +127,10 @@ class CallSerializer(serializers.Serializer):
         (bench/api.py)."""
         at = self.context.get("at") or timezone.now()
         when = self._datetime
-        upcoming = next((d for d in deadlines if d[1] > at), None)
-        closes = upcoming or (deadlines[-1] if deadlines else None)
+        dues = [due_at for _id, due_at, _label in deadlines]
+        closes_at = closes_from(at, dues)
         status = status_from(
-            at,
-            opens_at=call["opens_at"],
-            cancelled_at=call["cancelled_at"],
-            dues=(d[1] for d in deadlines),
+            at, opens_at=call["opens_at"], cancelled_at=call["cancelled_at"], dues=dues
         )
         budget, published_at, cancelled_at = (
             call["budget"], call["published_at"], call["cancelled_at"],
@@ -148,7 +145,7 @@ class CallSerializer(serializers.Serializer):
             "objectives": objectives,
             "status": status.value,
             "opens_at": when(call["opens_at"]),
-            "closes_at": when(closes[1]) if closes else None,
+            "closes_at": when(closes_at) if closes_at else None,
             "deadlines": [
                 {"id": pk, "due_at": when(due), "label": label} for pk, due, label in deadlines
             ],

@@ -144,6 +144,13 @@ def status_from(
     return CallStatus.CLOSED
 
 
+def closes_from(at: datetime, dues: list[datetime]) -> datetime | None:
+    """When a call closes, from its deadlines' `due_at` in order: the next one after
+    `at`, or the last once all have passed. `Call.closes_at` applies it to a call; the
+    API, to the deadlines of a call's values."""
+    return next((due for due in dues if due > at), dues[-1] if dues else None)
+
+
 class CallQuerySet(models.QuerySet):
     def editable_by(self, user) -> "CallQuerySet":
         """The calls `user` may edit: superusers all; an NCP those of the programmes of
@@ -449,8 +456,7 @@ class Call(models.Model):
     @property
     def closes_at(self) -> datetime | None:
         """The next deadline, or the last one once the call has closed."""
-        deadline = self.deadline_after(timezone.now()) or self.final_deadline
-        return deadline.due_at if deadline else None
+        return closes_from(timezone.now(), [deadline.due_at for deadline in self.deadlines.all()])
 
 
 class Deadline(models.Model):
