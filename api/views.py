@@ -256,17 +256,27 @@ class CallViewSet(ReadViewSet):
         return self.get_paginated_response(represent_page(serializer, page))
 
     def _csv(self, calls) -> StreamingHttpResponse:
-        """Every matching call, read and sent 500 at a time (a fixed number of queries each)."""
+        """Every matching call, read and sent 500 at a time (a fixed number of queries each).
+
+        The ids come first, in order, then each batch's calls by id: the portal's
+        connections use no server-side cursors, so iterating over the query itself would
+        have the driver hold every matching call, descriptions and all, at once.
+        """
         serializer = CallSerializer(context=self.get_serializer_context())
-        chunks = batched(calls.order_by(*self.get_cursor_ordering()).iterator(500), 500)
+        ids = list(calls.order_by(*self.get_cursor_ordering()).values_list("pk", flat=True))
         rows = (
             serializer.to_representation(call)
-            for chunk in chunks
-            for call in with_programme_facets(list(chunk))
+            for batch in batched(ids, 500)
+            for call in with_programme_facets(self._in_order(batch))
         )
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="calls.csv"'
         return response
+
+    def _in_order(self, ids) -> "list[Call]":
+        """The calls `ids`, in that order (one deleted meanwhile is left out)."""
+        calls = self.get_queryset().filter(pk__in=ids).in_bulk()
+        return [calls[pk] for pk in ids if pk in calls]
 
     def create(self, request, *args, **kwargs):
         data = self._valid_data(request)
