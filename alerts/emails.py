@@ -13,7 +13,6 @@ twice (see docs/architecture.md, "Exactly once"), mail systems see the same mess
 import email.policy
 from email.headerregistry import HeaderRegistry
 from email.message import MIMEPart
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -24,6 +23,7 @@ from alerts import links
 from alerts.models import Notification, Subscriber, Subscription
 from calls.calendar import deadlines_calendar
 from calls.models import Call
+from portal.site import absolute_url, site_host
 
 
 def confirmation(subscription: Subscription) -> EmailMultiAlternatives:
@@ -102,7 +102,7 @@ def _about_call(
 
 
 def _call_context(call: Call) -> dict:
-    return {"call": call, "call_url": links.absolute(call.get_absolute_url())}
+    return {"call": call, "call_url": absolute_url(call.get_absolute_url())}
 
 
 # Thousands of people may get the same reminder, but each with links of their own: the
@@ -214,4 +214,4 @@ class AlertEmail(EmailMultiAlternatives):
 
 
 def _message_id(local_part: str) -> str:
-    return f"<{local_part}@{urlsplit(settings.SITE_URL).hostname}>"
+    return f"<{local_part}@{site_host()}>"

@@ -11,31 +11,28 @@ from django.core import signing
 from django.urls import reverse
 
 from alerts.models import Subscriber, Subscription
+from portal.site import absolute_url
 
 CONFIRM_SALT = "alerts.confirm"
 MANAGE_SALT = "alerts.manage"
 UNSUBSCRIBE_SALT = "alerts.unsubscribe"
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def confirm_url(subscription: Subscription) -> str:
     token = signing.dumps([subscription.pk, subscription.subscriber.email], salt=CONFIRM_SALT)
-    return absolute(reverse("alerts_confirm", args=[token]))
+    return absolute_url(reverse("alerts_confirm", args=[token]))
 
 
 def manage_url(subscriber: Subscriber) -> str:
     token = signing.dumps([subscriber.pk, subscriber.email], salt=MANAGE_SALT)
-    return absolute(reverse("alerts_manage", args=[token]))
+    return absolute_url(reverse("alerts_manage", args=[token]))
 
 
 def unsubscribe_url(subscriber: Subscriber, subscriptions: list[Subscription]) -> str:
     """A one-click link (RFC 8058) that ends `subscriptions`, all of `subscriber`."""
     ids = sorted({subscription.pk for subscription in subscriptions})
     token = signing.dumps([subscriber.pk, subscriber.email, ids], salt=UNSUBSCRIBE_SALT)
-    return absolute(reverse("alerts_unsubscribe", args=[token]))
+    return absolute_url(reverse("alerts_unsubscribe", args=[token]))
 
 
 def subscription_to_confirm(token: str) -> Subscription | None:

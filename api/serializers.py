@@ -10,7 +10,6 @@ fields are the contract the OpenAPI schema shows, and a test keeps the two equal
 from datetime import datetime
 from functools import cached_property
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -18,12 +17,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calls.models import Call, CallStatus, TypeOfAction, closes_from, status_from
+from portal.site import absolute_url
 from programmes.models import ContactPoint, Fund, Programme
 from projects.models import Country, Initiative, NewsItem, Region
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 class NamedSerializer(serializers.Serializer):
@@ -79,7 +75,7 @@ class CallSerializer(serializers.Serializer):
     @cached_property
     def _url(self) -> str:
         """reverse() once, not per call: identifiers need no quoting ([A-Z0-9-])."""
-        return absolute(reverse("call_detail", args=["IDENTIFIER"])).replace("IDENTIFIER", "{}")
+        return absolute_url(reverse("call_detail", args=["IDENTIFIER"])).replace("IDENTIFIER", "{}")
 
     @cached_property
     def _datetime(self):
@@ -207,7 +203,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, programme: Programme) -> str:
-        return absolute(programme.get_absolute_url())
+        return absolute_url(programme.get_absolute_url())
 
 
 COUNTRY_CODE = {"type": "string", "pattern": "^[A-Z]{2}$", "example": "TR"}
@@ -252,7 +248,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, country: Country) -> str:
-        return absolute(country.get_absolute_url())
+        return absolute_url(country.get_absolute_url())
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -289,7 +285,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, initiative: Initiative) -> str:
-        return absolute(initiative.get_absolute_url())
+        return absolute_url(initiative.get_absolute_url())
 
 
 class NewsItemSerializer(serializers.ModelSerializer):
@@ -306,7 +302,7 @@ class NewsItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, item: NewsItem) -> str:
-        return absolute(item.get_absolute_url())
+        return absolute_url(item.get_absolute_url())
 
 
 class ContactPersonSerializer(serializers.Serializer):

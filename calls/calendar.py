@@ -1,13 +1,12 @@
 """Deadlines as iCalendar (RFC 5545) for calendar apps: one event per deadline."""
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from calls.models import Deadline
+from portal.site import absolute_url, site_host
 
 PRODUCT_ID = "-//EU Migration Funding Portal//Deadlines//EN"
 
@@ -26,10 +25,10 @@ def deadlines_calendar(deadlines: Iterable[Deadline], *, name: str) -> bytes:
 
 def _event(deadline: Deadline) -> Event:
     call = deadline.call
-    url = settings.SITE_URL + call.get_absolute_url()
+    url = absolute_url(call.get_absolute_url())
     label = f" ({deadline.label})" if deadline.label else ""
     event = Event()
-    event.add("uid", f"deadline-{deadline.pk}@{urlsplit(settings.SITE_URL).hostname}")
+    event.add("uid", f"deadline-{deadline.pk}@{site_host()}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", deadline.due_at)
     event.add("dtend", deadline.due_at)
