@@ -75,7 +75,10 @@ def alerts_unsubscribe(request, token: str):
         if subscriber is not None:
             subscriptions_end(subscriber=subscriber, ids=ids)
         return render(request, "alerts/alerts_ended.html", {"everything": False})
-    subscriptions = subscriber.subscriptions.filter(pk__in=ids) if subscriber else []
+    subscriptions = []
+    if subscriber is not None:
+        subscriptions = subscriber.subscriptions.filter(pk__in=ids)
+        subscriptions = subscriptions.select_related("call", "programme")
     return render(request, "alerts/alerts_unsubscribe.html", {"subscriptions": subscriptions})
 
 

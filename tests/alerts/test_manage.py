@@ -108,3 +108,25 @@ def test_a_tampered_link_ends_nothing(reminded, client):
     client.post(f"/alerts/unsubscribe/{forged}/")
     client.post(f"/alerts/manage/{forged}/", {"end_all": ""})
     assert Subscription.objects.count() == 3
+
+
+@pytest.mark.parametrize("view", ["alerts_unsubscribe", "alerts_manage"])
+def test_the_link_pages_take_as_many_queries_for_many_subscriptions_as_for_one(call, client, view):
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        subscriber = Subscriber.objects.get()
+        subscriptions = list(subscriber.subscriptions.all())
+        url = links.unsubscribe_url(subscriber, subscriptions)
+        if view == "alerts_manage":
+            url = links.manage_url(subscriber)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path_of(url)).status_code == 200
+        return len(captured)
+
+    follow(call=call)
+    one = queries()
+    for _ in range(4):
+        follow(call=CallFactory())
+        follow(programme=CallFactory().programme)
+    assert queries() == one
