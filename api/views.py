@@ -285,7 +285,7 @@ class CallViewSet(ReadViewSet):
         return self._written(call, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        call = self.get_object()
+        call = super().get_object()  # the facets are read with the answer (_written)
         data = self._valid_data(request, partial=True)
         self._check_programme(data.get("programme"))
         call = call_update_from(call, data, user=request.user)

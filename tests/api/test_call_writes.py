@@ -184,6 +184,18 @@ def test_a_patch_changes_only_what_it_sends_and_keeps_deadlines(personas):
     assert call.history.first().history_user.username == "ncp-a"
 
 
+def test_a_patch_reads_the_programme_s_themes_once(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = personas.client("ncp_a"), f"{URL}{CALL_A}/"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.patch(url, {"title": "New", "version": 1}, format="json")
+    assert response.status_code == 200 and "themes" in response.json()
+    themes = [q["sql"] for q in captured if "programmes_theme" in q["sql"]]
+    assert len(themes) == 1
+
+
 def test_a_deadline_sent_again_without_id_is_kept_and_a_moved_one_recorded(personas):
     url = f"{URL}{CALL_A}/"
     [kept] = personas.call_a.deadlines.all()
