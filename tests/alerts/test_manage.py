@@ -11,6 +11,7 @@ from alerts import links
 from alerts.models import Notification, Subscriber, Subscription
 from tests.alerts.conftest import follow
 from tests.alerts.test_reminders import brussels
+from tests.conftest import SITE_URL
 from tests.factories import CallFactory
 
 
@@ -25,7 +26,7 @@ def reminded(call, run_sweep):
 
 
 def path_of(url: str) -> str:
-    return url.removeprefix("http://127.0.0.1:8000")
+    return url.removeprefix(SITE_URL)
 
 
 def test_every_email_links_to_the_manage_page(reminded, client):

@@ -14,6 +14,7 @@ from icalendar import Calendar
 from alerts.models import Notification, due_reminder_days, reminder_moment
 from calls.models import BRUSSELS
 from tests.alerts.conftest import BEFORE_REMINDERS, follow
+from tests.conftest import SITE_URL
 from tests.factories import CallFactory
 
 DEADLINE = datetime(2025, 6, 30, 17, 0, tzinfo=BRUSSELS)
@@ -223,7 +224,7 @@ def test_the_reminder_email(call, run_sweep):
     assert "Monday 30 June 2025, 17:00 CEST (Brussels time)" in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and call.title in html and "17:00 CEST" in html
-    assert message.extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/")
+    assert message.extra_headers["List-Unsubscribe"].startswith(f"<{SITE_URL}/")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # The whole message, as it goes over SMTP.
     parsed = message_from_bytes(message.message().as_bytes(), policy=default_policy)

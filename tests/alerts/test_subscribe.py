@@ -11,6 +11,7 @@ from django.urls import reverse
 from alerts.models import Notification, Subscriber, Subscription
 from calls.models import BRUSSELS
 from tests.alerts.conftest import BEFORE_REMINDERS
+from tests.conftest import SITE_URL
 
 SUBSCRIBE_URL = "/alerts/subscribe/"
 
@@ -27,7 +28,7 @@ def subscribe(client, django_capture_on_commit_callbacks, path=SUBSCRIBE_URL, **
 
 
 def confirm_link(message) -> str:
-    return re.search(r"http://127\.0\.0\.1:8000(/\S*/alerts/confirm/\S+/|/alerts/confirm/\S+/)",
+    return re.search(re.escape(SITE_URL) + r"(/\S*/alerts/confirm/\S+/|/alerts/confirm/\S+/)",
                      message.body).group(1)  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from alerts.models import Subscriber
 from alerts.sweep import alerts_sweep
 from programmes.models import Programme
 from tests.browser.test_accessibility import axe_violations, browser_context_args, describe
+from tests.conftest import SITE_URL
 from tests.factories import CallFactory
 
 __all__ = ["browser_context_args"]  # bypasses the CSP for the injected axe script
@@ -41,7 +42,7 @@ def test_subscribe_confirm_be_reminded_and_leave(site, page: Page, live_server):
     no_axe_violations(page)
 
     (confirmation,) = mail.outbox
-    confirm = link_in(confirmation, "confirm").replace("http://127.0.0.1:8000", site)
+    confirm = link_in(confirmation, "confirm").replace(SITE_URL, site)
     page.goto(confirm)
     no_axe_violations(page)
     assert Subscriber.objects.get().subscriptions.get().confirmed_at is None
@@ -55,9 +56,9 @@ def test_subscribe_confirm_be_reminded_and_leave(site, page: Page, live_server):
         or reminder.subject.startswith("AMIF-2026-AG-ALERTS-01 closes in")
     )
 
-    page.goto(link_in(reminder, "manage").replace("http://127.0.0.1:8000", site))
+    page.goto(link_in(reminder, "manage").replace(SITE_URL, site))
     no_axe_violations(page)
-    page.goto(link_in(reminder, "unsubscribe").replace("http://127.0.0.1:8000", site))
+    page.goto(link_in(reminder, "unsubscribe").replace(SITE_URL, site))
     no_axe_violations(page)
     page.get_by_role("button", name="Unsubscribe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Unsubscribed")

@@ -150,3 +150,19 @@ def test_alert_settings_out_of_range_stop_start_up(name, value):
 def test_reminder_days_come_from_the_environment():
     assert settings_value("settings.ALERTS_REMINDER_DAYS") == [14, 3, 1]
     assert settings_value("settings.ALERTS_REMINDER_DAYS", ALERTS_REMINDER_DAYS="7, 2") == [7, 2]
+
+
+def test_the_suite_does_not_read_the_site_url_of_the_shell():
+    """Tests that build links pass when the shell sets another SITE_URL (SQLite here, so
+    that this run does not share the outer run's test database)."""
+    tests = ["tests/alerts/test_reminders.py::test_the_reminder_email",
+             "tests/alerts/test_manage.py::test_every_email_links_to_the_manage_page"]  # fmt: skip
+    outcome = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        | {"SITE_URL": "https://elsewhere.example.org"},
+        capture_output=True,
+        text=True,
+    )
+    assert outcome.returncode == 0, outcome.stdout[-3000:]
