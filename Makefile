@@ -39,8 +39,11 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Every absolute link (e-mails, calendars, feeds, the sitemap, the API) names this address.
+SITE_URL ?= http://$(HOST):$(PORT)
+
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

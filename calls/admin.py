@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
 from calls.models import BRUSSELS, Call, CallObjective, CallStatus, Deadline
+from portal.site import absolute_url
 from portal.spreadsheets import spreadsheet_cell
 
 CSV_HEADER = [
@@ -202,10 +203,10 @@ class CallAdmin(SimpleHistoryAdmin):
         # The public pages' addresses in the default language, whatever the admin's.
         with translation.override(settings.LANGUAGE_CODE):
             for call in queryset.order_by("identifier"):
-                writer.writerow(self._csv_row(request, call, now))
+                writer.writerow(self._csv_row(call, now))
         return response
 
-    def _csv_row(self, request, call: Call, now: datetime) -> list:
+    def _csv_row(self, call: Call, now: datetime) -> list:
         cells = [
             call.identifier,
             call.code,
@@ -216,7 +217,7 @@ class CallAdmin(SimpleHistoryAdmin):
             _iso(call.opens_at),
             ";".join(_iso(deadline.due_at) for deadline in call.deadlines.all()),
             _iso(call.published_at),
-            request.build_absolute_uri(call.get_absolute_url()),
+            absolute_url(call.get_absolute_url()),
         ]
         return [spreadsheet_cell(cell) for cell in cells]
 

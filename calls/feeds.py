@@ -1,19 +1,19 @@
-from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
+from portal.feeds import SiteFeed
 
 FEED_LENGTH = 50
 
 
-class NewCallsFeed(Feed):
+class NewCallsFeed(SiteFeed):
     """Atom feed of the calls most recently published."""
 
     feed_type = Atom1Feed
     title = _("New calls for proposals")
     subtitle = _("Calls for proposals on migration, asylum and integration, newest first.")
-    link = "/calls/"
+    url_name, page_name = "calls_feed", "call_list"
 
     def items(self):
         calls = Call.objects.public().select_related("programme__fund")

@@ -2,16 +2,23 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from calls.models import Call
+from portal.site import site_domain, site_scheme
 from programmes.models import Programme
 from projects.models import Country, Initiative
 
 
 class _Localised(Sitemap):
-    """Every page once per language, with hreflang alternates."""
+    """Every page once per language, with hreflang alternates, on SITE_URL."""
 
     i18n = True
     alternates = True
     x_default = True
+
+    def get_protocol(self, protocol=None) -> str:
+        return site_scheme()
+
+    def get_domain(self, site=None) -> str:
+        return site_domain()
 
 
 class PageSitemap(_Localised):

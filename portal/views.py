@@ -1,10 +1,11 @@
-from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from calls.models import Call
+from portal.site import absolute_url
 from programmes.models import Fund
 from projects.models import NewsItem
 
@@ -38,5 +39,5 @@ def home(request):
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {absolute_url(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -1,24 +1,22 @@
 from datetime import datetime, time
 
-from django.contrib.syndication.views import Feed
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import BRUSSELS
+from portal.feeds import SiteFeed
 from projects.models import NewsItem
 
 FEED_LENGTH = 50
 
 
-class NewsFeed(Feed):
+class NewsFeed(SiteFeed):
     """Atom feed of the dated news items, newest first."""
 
     feed_type = Atom1Feed
     title = _("News on EU migration initiatives")
 
-    def link(self):
-        return reverse("news_list")
+    url_name, page_name = "news_feed", "news_list"
 
     def items(self):
         return NewsItem.objects.exclude(published_on=None).select_related("initiative")[

@@ -1,6 +1,9 @@
 """Atom feeds of calls and news, the sitemap and robots.txt."""
 
+import re
+import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -54,3 +57,31 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     assert response["Content-Type"] == "text/plain"
     assert "Sitemap: https://funding.example.eu/sitemap.xml" in response.text
     assert "Disallow: /admin/" in response.text
+
+
+def absolute_links(text: str) -> set[str]:
+    """The scheme and host of every absolute link in `text` (namespaces left out; folded
+    calendar lines unfolded)."""
+    links = set(re.findall(r"https?://[^/\s\"'<>]+", text.replace("\r\n ", "")))
+    return links - {"http://www.w3.org", "http://www.sitemaps.org"}
+
+
+def test_every_absolute_link_names_the_site_url(client, settings):
+    """Feeds, the sitemap, robots.txt, calendar files and the API agree on SITE_URL,
+    whatever host the request named."""
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    paths = [reverse("calls_feed"), reverse("news_feed"), reverse("sitemap"), "/robots.txt",
+             reverse("deadlines_calendar"), "/api/v1/calls/"]  # fmt: skip
+    for path in paths:
+        response = client.get(path, headers={"host": "localhost"})
+        assert response.status_code == 200, path
+        assert absolute_links(response.text) == {"http://127.0.0.1:8101"}, path
+
+
+def test_make_run_sets_the_site_url_from_host_and_port():
+    root = Path(__file__).resolve().parents[2]
+    commands = subprocess.run(
+        ["make", "-n", "run", "HOST=0.0.0.0", "PORT=8101"],
+        cwd=root, capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"},
+    ).stdout  # fmt: skip
+    assert "SITE_URL='http://0.0.0.0:8101'" in commands.splitlines()[-1]
