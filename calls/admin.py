@@ -104,7 +104,8 @@ class CallAdmin(SimpleHistoryAdmin):
         "publication",
     ]
     list_filter = ["programme__fund", "programme", StatusFilter, PublicationFilter]
-    search_fields = ["identifier", "title"]
+    # "=code": the numeric code matches whole ("12" does not find 112).
+    search_fields = ["identifier", "=code", "title"]
     date_hierarchy = "opens_at"
     autocomplete_fields = ["programme"]
     # Publication goes through the actions, so that it is recorded as a CallChange.

@@ -239,6 +239,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in the site's form ("30 November 2026, 13:31"), not the US one, wherever Django
+# formats them itself (the admin).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 # Deadlines are published in Brussels time; every moment is stored in UTC.
 TIME_ZONE = "Europe/Brussels"

@@ -4,6 +4,7 @@ NCPs, who are not staff, cannot use it."""
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -396,3 +397,31 @@ def test_an_ncp_is_sent_to_the_admin_login(client, programme, url):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+# --- how the admin reads ------------------------------------------------------------
+
+
+def test_the_admin_writes_dates_as_the_site_does(admin_client, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    response = admin_client.get(reverse("admin:calls_call_history", args=[call.pk]))
+    moment = timezone.localtime(call.history.get().history_date, BRUSSELS)
+    assert f"{moment.day} {moment:%B %Y, %H:%M}" in response.text
+    assert "a.m." not in response.text and "p.m." not in response.text
+
+
+def test_the_history_shows_no_change_reason_rather_than_none(admin_client, admin_user, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    run_action(admin_client, "publish", [call])
+    response = admin_client.get(reverse("admin:calls_call_history", args=[call.pk]))
+    # Only the "Changed by" cell of the version saved by no one (make_call) says None.
+    assert len(re.findall(r"<td>\s*None\s*</td>", response.text)) == 1
+
+
+@pytest.mark.parametrize("term", ["1234", "AMIF-2025-TF2-AG-02", "amif-2025-tf2-ag-02"])
+def test_the_call_search_finds_a_call_by_its_code_or_identifier(admin_client, programme, term):
+    make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    wanted = make_call(programme, 2, opens_in_days=-10, closes_in_days=10)
+    Call.objects.filter(pk=wanted.pk).update(code=1234)
+    response = admin_client.get(CALL_CHANGELIST, {"q": term})
+    assert list(response.context["cl"].result_list) == [wanted]
