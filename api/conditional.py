@@ -11,18 +11,23 @@ response for a 304; what the client saves is the transfer and its own processing
 `Last-Modified` is the moment the portal first sent that exact body (kept in the
 cache under the ETag for 30 days). It is never earlier than the content, so
 `If-Modified-Since` never answers 304 wrongly; a cache that was emptied only makes
-it later (a full answer instead of a 304). HTTP dates count whole seconds, so
+it later (a full answer instead of a 304), and so does a cache that cannot be reached:
+the moment is then "now", logged, and the API keeps serving. HTTP dates count whole seconds, so
 `If-None-Match` is the more precise of the two; when both are sent, it wins (RFC 9110).
 """
 
 import hashlib
+import logging
 from datetime import UTC, datetime
 
 from django.core.cache import cache
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
+from portal.counters import CACHE_ERRORS
+
 FIRST_SEEN_TIMEOUT = 30 * 24 * 3600
+logger = logging.getLogger(__name__)
 
 
 def body_etag(body: bytes) -> str:
@@ -32,7 +37,11 @@ def body_etag(body: bytes) -> str:
 def first_seen(etag: str) -> int:
     """When a body with this ETag was first sent, in whole seconds since the epoch."""
     now = int(datetime.now(UTC).timestamp())
-    return cache.get_or_set(f"api:first-seen:{etag}", now, FIRST_SEEN_TIMEOUT) or now
+    try:
+        return cache.get_or_set(f"api:first-seen:{etag}", now, FIRST_SEEN_TIMEOUT) or now
+    except CACHE_ERRORS as error:
+        logger.warning("Last-Modified taken as now, the cache is unreachable: %s", error)
+        return now
 
 
 def conditional_response(request, response):

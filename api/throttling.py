@@ -1,11 +1,15 @@
 """Rate limits: anonymous clients per address, keys per key (settings API_THROTTLE_*).
 
 Over the limit, DRF answers 429 with `Retry-After` (seconds). Counters live in the
-cache (Redis in production, shared by every worker).
+cache (Redis in production, shared by every worker) and are counted atomically per
+fixed window (portal/counters.py). With the cache down, requests are let through and
+the log says so: the API keeps serving.
 """
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from portal.counters import window_count, window_left
 
 
 class AnonThrottle(SimpleRateThrottle):
@@ -22,6 +26,17 @@ class AnonThrottle(SimpleRateThrottle):
         if request.auth is not None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view) -> bool:
+        """One atomic count per request; True when the cache cannot count (fail open)."""
+        self.key = self.get_cache_key(request, view)
+        if self.rate is None or self.key is None:
+            return True
+        count = window_count(self.key, self.duration)
+        return count is None or count <= self.num_requests
+
+    def wait(self) -> int:
+        return window_left(self.duration)
 
 
 class KeyThrottle(AnonThrottle):

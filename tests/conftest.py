@@ -3,6 +3,7 @@
 import pytest
 
 from portal.demo_loader import load_demo
+from tests.redis_server import RedisServer
 
 # The site's address in every test, whatever SITE_URL the shell sets: the test client's
 # host, so that links from e-mails and files open with `client.get`.
@@ -31,3 +32,24 @@ def celery_eager():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis server of this test's own (tests/redis_server.py), stopped at the end."""
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cache_on(settings):
+    """`cache_on(url)`: the cache is the Redis at `url` for the rest of the test."""
+
+    def use(url: str) -> None:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+
+    return use
