@@ -45,7 +45,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ["subscriber", "call", "programme"]
     readonly_fields = [
         "subscriber", "call", "programme", "search", "created_at", "confirmed_at",
-        "confirmation_sent_at",
+        "confirmation_queued_at", "confirmation_sent_at",
     ]  # fmt: skip
     fields = readonly_fields
 

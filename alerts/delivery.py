@@ -98,7 +98,7 @@ def digest_deliver(subscriber_id: int, *, at: datetime | None = None) -> str | N
 
 
 def confirmation_deliver(subscription_id: int) -> None:
-    """E-mail the confirmation link of a subscription not confirmed yet."""
+    """E-mail the confirmation link of a subscription not confirmed yet, and record when."""
     subscription = (
         Subscription.objects.select_related("subscriber", "call", "programme")
         .filter(pk=subscription_id, confirmed_at__isnull=True)
@@ -112,6 +112,8 @@ def confirmation_deliver(subscription_id: int) -> None:
         if is_transient(error):
             raise TransientFailure(str(error)) from error
         raise
+    # Marked sent only once it was: a confirmation queued but never sent is queued again.
+    Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
 
 
 def skip_reason(notification: Notification, at: datetime, *, superseded: bool = False) -> str:

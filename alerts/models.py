@@ -89,6 +89,8 @@ class Subscription(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    # When the confirmation e-mail was last handed to the broker; None when that failed.
+    confirmation_queued_at = models.DateTimeField(_("confirmation queued"), null=True, blank=True)
 
     objects = SubscriptionQuerySet.as_manager()
 

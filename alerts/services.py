@@ -1,18 +1,29 @@
 """Subscribing, confirming and leaving: the changes views, admin and tasks share."""
 
+import hashlib
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from alerts.models import Notification, Subscriber, Subscription
 from calls.models import Call
+from portal.counters import window_count
 from programmes.models import Programme
 
 # A new confirmation e-mail for the same subscription goes out at most this often,
 # so that the form cannot be used to flood someone's inbox.
 CONFIRMATION_INTERVAL = timedelta(minutes=10)
+
+
+class SubscriptionRefused(ValidationError):
+    """A limit on unconfirmed subscriptions or confirmation e-mails was reached; nothing
+    was recorded or sent."""
 
 
 @transaction.atomic
@@ -23,36 +34,93 @@ def subscription_request(
     call: Call | None = None,
     programme: Programme | None = None,
     search: str = "",
+    client: str = "",
 ) -> Subscription:
     """Record that `email` asks to follow one thing, and e-mail a confirmation link.
 
     Nothing else is sent until it is confirmed. Asking again for a confirmed
-    subscription changes nothing.
+    subscription changes nothing. `SubscriptionRefused` over the limits of
+    unconfirmed subscriptions per address and of confirmation e-mails per address
+    and per client address (`client`, the requester's IP).
     """
     subscriber, _ = Subscriber.objects.get_or_create(
         email=email.strip().lower(), defaults={"language": language}
     )
-    subscription, _ = Subscription.objects.get_or_create(
+    subscription, created = Subscription.objects.get_or_create(
         subscriber=subscriber, call=call, programme=programme, search=search
     )
     now = timezone.now()
-    recently_sent = subscription.confirmation_sent_at and (
-        subscription.confirmation_sent_at > now - CONFIRMATION_INTERVAL
-    )
-    if subscription.confirmed_at is None and not recently_sent:
-        if subscriber.language != language:
-            subscriber.language = language
-            subscriber.save(update_fields=["language"])
-        subscription.confirmation_sent_at = now
-        subscription.save(update_fields=["confirmation_sent_at"])
-        _queue_confirmation(subscription.pk)
+    if subscription.confirmed_at is not None or _confirmation_on_its_way(subscription, now):
+        return subscription
+    if created:
+        _check_unconfirmed_limit(subscriber)
+    _count_confirmation(subscriber.email, client)
+    if subscriber.language != language:
+        subscriber.language = language
+        subscriber.save(update_fields=["language"])
+    subscription.confirmation_queued_at = now
+    subscription.save(update_fields=["confirmation_queued_at"])
+    _queue_confirmations([subscription.pk])
     return subscription
 
 
-def _queue_confirmation(subscription_id: int) -> None:
-    from alerts.tasks import send_confirmation
+def _confirmation_on_its_way(subscription: Subscription, now: datetime) -> bool:
+    """A confirmation was sent, or queued (and not lost: see `confirmations_lost`),
+    less than CONFIRMATION_INTERVAL ago."""
+    moments = (subscription.confirmation_sent_at, subscription.confirmation_queued_at)
+    return any(moment and moment > now - CONFIRMATION_INTERVAL for moment in moments)
 
-    transaction.on_commit(lambda: send_confirmation.delay(subscription_id))
+
+def _check_unconfirmed_limit(subscriber: Subscriber) -> None:
+    waiting = subscriber.subscriptions.filter(confirmed_at__isnull=True).count()
+    if waiting > settings.ALERTS_UNCONFIRMED_MAX:
+        raise SubscriptionRefused(
+            _("This address already has %(count)d subscriptions waiting for confirmation. "
+              "Confirm them with the links we sent, or wait a few days until they expire, "
+              "before adding more."),
+            params={"count": waiting - 1}, code="unconfirmed",
+        )  # fmt: skip
+
+
+def _count_confirmation(email: str, client: str) -> None:
+    """Count one confirmation e-mail for the address and for the client, or refuse it.
+    Counts are kept in the cache (portal/counters.py): with it down, they let it through."""
+    if client:
+        count = window_count(f"confirm-client:{client}", 3600)
+        if count is not None and count > settings.ALERTS_CONFIRMATIONS_PER_CLIENT:
+            raise SubscriptionRefused(
+                _("Too many subscriptions were asked for from your network in the last hour. "
+                  "Please try again later."), code="client",
+            )  # fmt: skip
+    address = hashlib.blake2b(email.encode(), digest_size=16).hexdigest()
+    count = window_count(f"confirm-address:{address}", 24 * 3600)
+    if count is not None and count > settings.ALERTS_CONFIRMATIONS_PER_ADDRESS:
+        raise SubscriptionRefused(
+            _("We have already sent several confirmation e-mails to this address today. "
+              "Please confirm with one of them, or try again tomorrow."), code="address",
+        )  # fmt: skip
+
+
+def _queue_confirmations(ids: list[int]) -> None:
+    from alerts.tasks import queue_confirmations
+
+    transaction.on_commit(partial(queue_confirmations, ids))
+
+
+def confirmations_lost(*, at: datetime) -> list[int]:
+    """Unconfirmed subscriptions whose confirmation was never sent: never queued (the
+    broker was down) or queued ALERTS_REQUEUE_MINUTES ago and still not sent (the task
+    was lost). Marked as queued now; the caller queues them."""
+    requeue_after = timedelta(minutes=settings.ALERTS_REQUEUE_MINUTES)
+    lost = (
+        Subscription.objects.filter(confirmed_at__isnull=True, confirmation_sent_at__isnull=True)
+        .filter(Q(confirmation_queued_at__isnull=True)
+                | Q(confirmation_queued_at__lte=at - requeue_after))
+        .select_for_update(skip_locked=True)
+    )  # fmt: skip
+    ids = list(lost.values_list("pk", flat=True))
+    Subscription.objects.filter(pk__in=ids).update(confirmation_queued_at=at)
+    return ids
 
 
 def subscription_confirm(*, subscription: Subscription, at: datetime | None = None) -> None:

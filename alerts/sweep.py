@@ -11,6 +11,7 @@ once only the most recent is sent.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,7 +26,7 @@ from alerts.models import (
     Subscription,
     due_reminder_days,
 )
-from alerts.services import unconfirmed_forget
+from alerts.services import confirmations_lost, unconfirmed_forget
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, CallStatus, Deadline
 
@@ -47,11 +48,12 @@ class SweepReport:
     skipped: int = 0
     queued: list[int] = field(default_factory=list)
     digests: list[int] = field(default_factory=list)
+    confirmations: list[int] = field(default_factory=list)
 
 
 def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
     """Create what is due at `at` (default: now) and queue it once the transaction commits."""
-    from alerts.tasks import queue_digests, queue_notifications
+    from alerts.tasks import queue_confirmations, queue_digests, queue_notifications
 
     at = at or timezone.now()
     report = SweepReport()
@@ -65,10 +67,12 @@ def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
         )
         report.queued = _mark_queued(at)
         report.digests = _mark_digests_queued(at)
+        report.confirmations = confirmations_lost(at=at)
         if report.created >= ANALYZE_AFTER:
             transaction.on_commit(_analyze_notifications)
         queue_notifications(report.queued)
         queue_digests(report.digests)
+        transaction.on_commit(partial(queue_confirmations, report.confirmations))
     return report
 
 

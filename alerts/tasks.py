@@ -5,11 +5,13 @@ once it has run: a worker killed in the middle leaves it to be delivered again, 
 the row's state decides whether anything is still to send.
 """
 
+import logging
 from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from alerts.delivery import (
     TransientFailure,
@@ -17,8 +19,10 @@ from alerts.delivery import (
     digest_deliver,
     notifications_deliver,
 )
-from alerts.models import Notification
+from alerts.models import Notification, Subscription
 from alerts.sweep import alerts_sweep
+
+logger = logging.getLogger(__name__)
 
 # Notifications a delivery task sends: small enough that a batch never keeps a worker
 # long, large enough that queueing and task overhead vanish.
@@ -71,6 +75,19 @@ def queue_notifications(ids: list[int]) -> None:
     own transaction (alerts/delivery.py)."""
     batches = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
     transaction.on_commit(partial(_delay_each, deliver_notifications, batches))
+
+
+def queue_confirmations(ids: list[int]) -> None:
+    """Queue the confirmation e-mails of subscriptions `ids` now (after the commit that
+    recorded them). With the broker down they are marked not queued and the visitor sees
+    the usual page: the next sweep queues them (`services.confirmations_lost`)."""
+    for subscription_id in ids:
+        try:
+            send_confirmation.delay(subscription_id)
+        except OperationalError as error:
+            logger.warning("Confirmation %s not queued, the broker is down: %s",
+                           subscription_id, error)  # fmt: skip
+            Subscription.objects.filter(pk=subscription_id).update(confirmation_queued_at=None)
 
 
 def queue_digests(ids: list[int]) -> None:

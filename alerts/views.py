@@ -4,6 +4,7 @@ Links from e-mails answer GET with a page and a button; only the POST behind the
 acts, so a mail scanner that opens every link confirms or ends nothing.
 """
 
+from axes.helpers import get_client_ip_address
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
@@ -11,7 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alerts import links
 from alerts.forms import SubscribeForm
-from alerts.services import subscription_confirm, subscription_request, subscriptions_end
+from alerts.services import (
+    SubscriptionRefused,
+    subscription_confirm,
+    subscription_request,
+    subscriptions_end,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,7 +30,14 @@ def alerts_subscribe(request):
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "alerts/alerts_subscribe.html", {"form": form}, status=400)
-    subscription_request(language=get_language(), **form.cleaned_data)
+    try:
+        subscription_request(
+            language=get_language(), client=get_client_ip_address(request) or "",
+            **form.cleaned_data,
+        )  # fmt: skip
+    except SubscriptionRefused as refusal:
+        form.add_error(None, refusal)
+        return render(request, "alerts/alerts_subscribe.html", {"form": form}, status=429)
     return redirect("alerts_subscribe_sent")
 
 

@@ -379,3 +379,9 @@ ALERTS_MAX_ATTEMPTS = _whole_number("ALERTS_MAX_ATTEMPTS", 5, 1, 100)
 ALERTS_REQUEUE_MINUTES = _whole_number("ALERTS_REQUEUE_MINUTES", 30, 1, 24 * 60)
 # Confirmation links are valid this long; unconfirmed subscriptions are deleted after it.
 ALERTS_CONFIRM_DAYS = 7
+# Limits of the subscribe forms (alerts/services.py): subscriptions waiting for their
+# confirmation per address, confirmation e-mails per address a day and per client address
+# (IP) an hour. Over them the form says why and nothing is sent.
+ALERTS_UNCONFIRMED_MAX = _whole_number("ALERTS_UNCONFIRMED_MAX", 5, 1, 1000)
+ALERTS_CONFIRMATIONS_PER_ADDRESS = _whole_number("ALERTS_CONFIRMATIONS_PER_ADDRESS", 5, 1, 1000)
+ALERTS_CONFIRMATIONS_PER_CLIENT = _whole_number("ALERTS_CONFIRMATIONS_PER_CLIENT", 20, 1, 100000)

@@ -23,6 +23,18 @@ def site_url(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache(settings, request):
+    """A local-memory cache of each test's own, whatever REDIS_URL says: rate-limit counts
+    (portal/counters.py) and API validators never leak from one test into another."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run in the test process, whatever REDIS_URL says; tests/alerts/test_worker.py
     switches to a real worker on Redis."""

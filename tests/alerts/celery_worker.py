@@ -64,6 +64,23 @@ class CeleryWorker:
                 self.kill()
 
 
+def worker_environment(redis_url: str, queue: str, email_url: str) -> dict:
+    """What a worker process needs: the test's database (PostgreSQL), the broker and its
+    queue, and the SMTP server to send through."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}"
+        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "CELERY_QUEUE": queue,
+        "EMAIL_URL": email_url,
+        "DEBUG": "true",
+    }
+
+
 def _children(pid: int) -> list[int]:
     children = []
     for task in Path(f"/proc/{pid}/task").iterdir():

@@ -109,3 +109,21 @@ def run_sweep(db, django_capture_on_commit_callbacks):
             return alerts_sweep()
 
     return run
+
+
+@pytest.fixture
+def celery_broker(celery_eager):
+    """`celery_broker(url, queue)`: tasks go to the broker at `url` (not run at once) on
+    `queue`, for the rest of the test."""
+    app = celery_eager
+    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue")}
+
+    def use(url: str, queue: str) -> None:
+        app.conf.update(broker_url=url, task_default_queue=queue, task_always_eager=False)
+        app.__dict__.pop("amqp", None)
+        app._pool = None
+
+    yield use
+    app.conf.update(**saved)
+    app.__dict__.pop("amqp", None)
+    app._pool = None

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 from django.utils import timezone
 
 from alerts.models import Notification, Subscriber, Subscription
 from alerts.sweep import alerts_sweep
-from tests.alerts.celery_worker import CeleryWorker
+from tests.alerts.celery_worker import CeleryWorker, worker_environment
 from tests.factories import CallFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,25 +34,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def celery_on_redis(settings, smtp_server, tmp_path, celery_eager):
+def celery_on_redis(settings, smtp_server, tmp_path, celery_broker):
     """Tasks go to Redis, on a queue of this test's own; `start(concurrency)` starts a
     worker that sends through `smtp_server`."""
-    app = celery_eager
     queue = f"test-alerts-{uuid.uuid4().hex}"
-    saved = {key: app.conf[key] for key in ("broker_url", "task_default_queue")}
-    app.conf.update(broker_url=REDIS_URL, task_default_queue=queue, task_always_eager=False)
-    app.__dict__.pop("amqp", None)
-    app._pool = None
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": REDIS_URL,
-        "CELERY_QUEUE": queue,
-        "EMAIL_URL": smtp_server.url,
-        "DEBUG": "true",
-    }
+    celery_broker(REDIS_URL, queue)
+    env = worker_environment(REDIS_URL, queue, smtp_server.url)
     workers: list[CeleryWorker] = []
 
     def start(concurrency: int = 2) -> CeleryWorker:
@@ -65,9 +51,6 @@ def celery_on_redis(settings, smtp_server, tmp_path, celery_eager):
     for worker in workers:
         worker.kill()
     redis.Redis.from_url(REDIS_URL).delete(queue)
-    app.conf.update(**saved)
-    app.__dict__.pop("amqp", None)
-    app._pool = None
 
 
 def reminders_due_now(count: int):
