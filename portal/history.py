@@ -1,12 +1,26 @@
 """Saving with the author recorded in the history (django-simple-history), as the
 services of every app do."""
 
+from django.db import IntegrityError, transaction
+
 
 def save_validated(obj, user) -> None:
-    """Validate `obj` (`full_clean`) and save it, with `user` as the author of the change."""
+    """Validate `obj` (`full_clean`) and save it, with `user` as the author of the change.
+
+    A concurrent save can take a unique value between the check and the INSERT: the
+    database refuses it, and the same ValidationError as `full_clean`'s is raised (the
+    check run again sees the other row), not an IntegrityError. A savepoint keeps the
+    caller's transaction usable. Other integrity errors pass through.
+    """
     obj.full_clean()
     obj._history_user = history_user(user)
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        obj.validate_unique()
+        obj.validate_constraints()
+        raise
 
 
 def history_user(user):
