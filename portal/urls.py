@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from calls.feeds import NewCallsFeed
 from calls.views import deadlines_calendar_view
+from ncp.accounts import QueuedPasswordResetView
 from portal import views
 from portal.sitemaps import SITEMAPS
 from projects import views as projects_views
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     # Inside the prefixed patterns so that the switcher on a French page posts to
     # /fr/i18n/setlang/, where Django can translate the French "next" address back.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/password_reset/", QueuedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("manage/", include("ncp.urls")),
     path("alerts/", include("alerts.urls")),
