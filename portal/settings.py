@@ -379,6 +379,9 @@ ALERTS_MAX_ATTEMPTS = _whole_number("ALERTS_MAX_ATTEMPTS", 5, 1, 100)
 ALERTS_REQUEUE_MINUTES = _whole_number("ALERTS_REQUEUE_MINUTES", 30, 1, 24 * 60)
 # Confirmation links are valid this long; unconfirmed subscriptions are deleted after it.
 ALERTS_CONFIRM_DAYS = 7
+# Run the sweep after each change to a call (alerts/embedded.py): on by default where
+# there is no broker and no beat (`make run`), so that notices and digests go out.
+ALERTS_SWEEP_ON_CHANGE = env.bool("ALERTS_SWEEP_ON_CHANGE", default=CELERY_TASK_ALWAYS_EAGER)
 # Limits of the subscribe forms (alerts/services.py): subscriptions waiting for their
 # confirmation per address, confirmation e-mails per address a day and per client address
 # (IP) an hour. Over them the form says why and nothing is sent.

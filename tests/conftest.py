@@ -23,6 +23,13 @@ def site_url(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_sweep_on_change(settings):
+    """Tests run the sweep when they mean to (alerts/embedded.py is tested on its own),
+    with or without REDIS_URL."""
+    settings.ALERTS_SWEEP_ON_CHANGE = False
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache(settings, request):
     """A local-memory cache of each test's own, whatever REDIS_URL says: rate-limit counts
     (portal/counters.py) and API validators never leak from one test into another."""
