@@ -1,15 +1,22 @@
-"""The staff admin of calls. Changes go through calls/services.py, or do what it does:
-count a version, keep the history (simple-history, with the request's user) and record
-the `CallChange` applicants are shown."""
+"""The staff admin of calls. Every change goes through calls/services.py, as from the NCP
+area and the API: the call with its deadlines and objectives is saved by `call_create` or
+`call_update` (validated, a version counted and checked against the one the editor
+started from, the history kept with the request's user, the `CallChange` applicants are
+shown recorded); publication by the actions. A published call is not deleted (it is
+cancelled or unpublished first) and history's "Revert" is off: it wrote an old version
+back over the services' checks."""
 
 import csv
 from datetime import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpResponse
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -83,9 +90,48 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DeadlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """At least one deadline kept, said on the form (the service refuses it too)."""
+        super().clean()
+        if not _kept_rows([self], Deadline):
+            raise ValidationError(_("A call needs at least one deadline."))
+
+
 class DeadlineInline(admin.TabularInline):
     model = Deadline
+    formset = DeadlineFormSet
     extra = 0
+
+
+class CallAdminForm(forms.ModelForm):
+    """What an editor may change (services.EDITABLE_FIELDS), and the version they started
+    from: a save based on an older one is refused, their edits kept in the form."""
+
+    edited_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Call
+        fields = services.EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edited_version"].required = True
+            self.fields["edited_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        started_from = cleaned.get("edited_version")
+        if self.instance.pk and started_from is not None:
+            current = Call.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            if current != started_from:
+                raise ValidationError(
+                    _("Someone saved this call since you opened it (version %(old)d, now "
+                      "%(new)d). Open it again to see their changes, then make yours."),
+                    params={"old": started_from, "new": current}, code="conflict",
+                )  # fmt: skip
+        return cleaned
 
 
 class CallObjectiveInline(admin.TabularInline):
@@ -110,6 +156,7 @@ class CallAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["programme"]
     # Publication goes through the actions, so that it is recorded as a CallChange.
     readonly_fields = [
+        "version",
         "current_status",
         "published_at",
         "cancelled_at",
@@ -117,6 +164,7 @@ class CallAdmin(SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     ]
+    form = CallAdminForm
     inlines = [DeadlineInline, CallObjectiveInline]
     actions = ["publish", "unpublish", "export_csv"]
     history_list_display = ["version"]
@@ -140,28 +188,67 @@ class CallAdmin(SimpleHistoryAdmin):
         return publication_at(obj, timezone.now()).label
 
     def save_model(self, request, obj, form, change):
-        # Every saved edit is a version, as in calls/services.py; simple-history's
-        # HistoryRequestMiddleware records request.user as the author.
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        """Nothing here: the call is saved with its deadlines and objectives, through the
+        services, in `save_related`."""
 
-    def save_formset(self, request, form, formset, change):
-        """Deadlines of a published call added, moved or removed here are recorded as
-        CallChanges, as `services.call_update` does."""
-        call = form.instance
-        if formset.model is not Deadline or call.published_at is None:
-            return super().save_formset(request, form, formset, change)
-        old = {f.instance.pk: f.initial["due_at"] for f in formset.initial_forms}
-        removed = [old[f.instance.pk] for f in formset.deleted_forms if f.instance.pk in old]
-        super().save_formset(request, form, formset, change)
-        moves = [(old[d.pk], d.due_at) for d, names in formset.changed_objects if "due_at" in names]
-        moves += [(due_at, None) for due_at in removed]
-        moves += [(None, d.due_at) for d in formset.new_objects]
-        for old_due_at, new_due_at in moves:
-            services.call_record_deadline_change(
-                call=call, user=request.user, old_due_at=old_due_at, new_due_at=new_due_at
+    def save_related(self, request, form, formsets, change):
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS
+                  if name in form.cleaned_data}  # fmt: skip
+        deadlines = [
+            services.DeadlineInput(due_at=data["due_at"], label=data.get("label", ""), pk=pk)
+            for pk, data in _kept_rows(formsets, Deadline)
+        ]
+        rows = sorted(_kept_rows(formsets, CallObjective), key=lambda row: row[1]["position"])
+        objectives = [data["text"] for _pk, data in rows]
+        if change:
+            services.call_update(
+                call=form.instance, user=request.user, fields=fields, deadlines=deadlines,
+                objectives=objectives, expected_version=form.cleaned_data["edited_version"],
+            )  # fmt: skip
+        else:
+            call = services.call_create(
+                user=request.user, fields=fields, deadlines=deadlines, objectives=objectives
             )
+            form.instance.pk = call.pk
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The inlines were saved by the service, not by their formsets.
+        return super().construct_change_message(request, form, [], add)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A refusal of the service that the form could not foresee (a concurrent save
+        between the form's check and the save) rolls back and is said, not a 500."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:
+            reason = str(conflict)
+        except ValidationError as error:
+            reason = "; ".join(error.messages)
+        message = _("Nothing was saved: %(reason)s") % {"reason": reason}
+        self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Drafts only: applicants may follow a published call, so it is cancelled (they
+        are told) or unpublished first."""
+        if obj is not None and obj.published_at is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Bulk deletion would take published calls with it (see has_delete_permission).
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version can be looked at, not written back (see the module's docstring)."""
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description=_("Publish selected calls"), permissions=["change"])
     def publish(self, request, queryset):
@@ -221,6 +308,17 @@ class CallAdmin(SimpleHistoryAdmin):
             absolute_url(call.get_absolute_url()),
         ]
         return [spreadsheet_cell(cell) for cell in cells]
+
+
+def _kept_rows(formsets, model) -> list[tuple[int | None, dict]]:
+    """(pk, cleaned data) of the rows of `model`'s inline that are kept: filled in and not
+    marked for deletion."""
+    formset = next(formset for formset in formsets if formset.model is model)
+    return [
+        (form.instance.pk, form.cleaned_data)
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
 
 
 def _iso(moment: datetime | None) -> str:

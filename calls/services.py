@@ -190,7 +190,7 @@ def call_record_deadline_change(
     *, call: Call, user, old_due_at: datetime | None, new_due_at: datetime | None
 ) -> None:
     """Tell applicants of a deadline added, moved or removed (old or new None): the
-    deadline itself is already saved (here or in the admin's inline)."""
+    deadline itself is already saved."""
     if old_due_at == new_due_at:
         return
     if old_due_at and new_due_at:

@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from calls.models import Call, CallObjective, Deadline, deadline_on, opening_on
+from calls import services
+from calls.models import Call, Deadline, deadline_on, opening_on
 from programmes.models import (
     ContactPerson,
     ContactPoint,
@@ -180,6 +181,9 @@ def _load_programmes(data: dict) -> None:
 
 
 def _load_calls(records: list[dict]) -> None:
+    """Create or update each call through calls/services.py, as every door does: a call
+    that differs from its record is changed once (its version counted, the change in its
+    history); one that does not is left alone."""
     for r in records:
         values = {
             "code": r["code"],
@@ -191,14 +195,36 @@ def _load_calls(records: list[dict]) -> None:
             "type_of_action": r.get("type_of_action", ""),
             "budget": _amount(r.get("budget")),
             "opens_at": _moment(r["opens_on"], opening_on),
-            "published_at": _publication(r),
         }
-        call = _upsert(Call, {"identifier": r["identifier"]}, values)
         due = [_moment(d, deadline_on) for d in r["deadlines"]]
-        call.deadlines.exclude(due_at__in=due).delete()
-        for due_at in due:
-            _upsert(Deadline, {"call": call, "due_at": due_at}, {})
-        _set_items(CallObjective, "call", call, r.get("objectives", []))
+        try:
+            _write_call(r["identifier"], values, due, r.get("objectives", []), _publication(r))
+        except ValidationError as error:
+            raise DemoDataError(f"Call {r['identifier']}: {error}") from error
+
+
+def _write_call(identifier: str, values: dict, due: list, objectives: list, published_at) -> None:
+    call = Call.objects.filter(identifier=identifier).first()
+    if call is None:
+        deadlines = [services.DeadlineInput(due_at=due_at) for due_at in due]
+        services.call_create(user=None, fields={"identifier": identifier, **values},
+                             deadlines=deadlines, objectives=objectives,
+                             published_at=published_at)  # fmt: skip
+        return
+    kept = {deadline.due_at: deadline.pk for deadline in call.deadlines.all()}
+    current = list(call.objectives.values_list("text", flat=True))
+    if (
+        any(getattr(call, k) != v for k, v in values.items())
+        or set(kept) != set(due)
+        or (current != [text.strip() for text in objectives if text.strip()])
+    ):
+        deadlines = [services.DeadlineInput(due_at=d, pk=kept.get(d)) for d in due]
+        call = services.call_update(
+            call=call, user=None, expected_version=call.version, fields=values,
+            deadlines=deadlines, objectives=objectives,
+        )  # fmt: skip
+    if call.published_at != published_at:
+        services.call_publish(call=call, user=None, at=published_at)
 
 
 def _publication(record: dict) -> datetime:

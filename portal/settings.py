@@ -248,6 +248,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates in the site's form ("30 November 2026, 13:31"), not the US one, wherever Django
 # formats them itself (the admin).
 FORMAT_MODULE_PATH = ["portal.formats"]
+# The admin's history can show old versions but not write them back: a revert skipped the
+# services' checks and records (docs/architecture.md, "One door").
+SIMPLE_HISTORY_REVERT_DISABLED = True
 USE_I18N = True
 # Deadlines are published in Brussels time; every moment is stored in UTC.
 TIME_ZONE = "Europe/Brussels"

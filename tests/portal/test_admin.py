@@ -14,6 +14,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from calls import services
 from calls.models import (
     BRUSSELS,
     Call,
@@ -328,6 +329,7 @@ def change_form_data(call: Call, due_at: datetime) -> dict:
     due_at = due_at.astimezone(BRUSSELS)
     opens_at = call.opens_at.astimezone(BRUSSELS)
     return {
+        "edited_version": call.version,
         "code": call.code,
         "identifier": call.identifier,
         "title": call.title,
@@ -425,3 +427,88 @@ def test_the_call_search_finds_a_call_by_its_code_or_identifier(admin_client, pr
     Call.objects.filter(pk=wanted.pk).update(code=1234)
     response = admin_client.get(CALL_CHANGELIST, {"q": term})
     assert list(response.context["cl"].result_list) == [wanted]
+
+
+# --- one door: the admin saves through calls/services.py ------------------------------
+
+
+def test_an_admin_save_from_an_older_version_is_refused_and_keeps_the_other_edit(
+    admin_client, programme
+):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    data = change_form_data(call, call.deadlines.get().due_at) | {"title": "The admin's title"}
+    services.call_update(
+        call=call, user=None, expected_version=1, fields={"title": "The NCP's title"},
+        deadlines=[services.DeadlineInput(due_at=d.due_at, pk=d.pk) for d in call.deadlines.all()],
+    )  # fmt: skip
+
+    response = admin_client.post(reverse("admin:calls_call_change", args=[call.pk]), data)
+
+    assert response.status_code == 200
+    assert "Someone saved this call since you opened it" in response.text
+    call.refresh_from_db()
+    assert (call.title, call.version) == ("The NCP's title", 2)
+
+
+def test_the_admin_cannot_leave_a_call_without_a_deadline(admin_client, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    data = change_form_data(call, call.deadlines.get().due_at) | {"deadlines-0-DELETE": "on"}
+
+    response = admin_client.post(reverse("admin:calls_call_change", args=[call.pk]), data)
+
+    assert response.status_code == 200
+    assert "A call needs at least one deadline." in response.text
+    assert call.deadlines.count() == 1
+    assert Call.objects.get(pk=call.pk).version == 1
+
+
+def test_a_call_added_in_the_admin_is_made_by_the_services(admin_client, admin_user, programme):
+    opens_at = timezone.localtime(timezone.now() + timedelta(days=5), BRUSSELS)
+    due_at = opens_at + timedelta(days=30)
+    data = {
+        "code": 4321, "identifier": "AMIF-2025-TF2-AG-43", "title": "Added",
+        "programme": programme.pk,
+        "opens_at_0": opens_at.date().isoformat(), "opens_at_1": "00:00:00",
+        "deadlines-TOTAL_FORMS": 1, "deadlines-INITIAL_FORMS": 0,
+        "deadlines-0-due_at_0": due_at.date().isoformat(), "deadlines-0-due_at_1": "17:00:00",
+        "objectives-TOTAL_FORMS": 1, "objectives-INITIAL_FORMS": 0,
+        "objectives-0-position": 0, "objectives-0-text": "Integrate",
+    }  # fmt: skip
+
+    response = admin_client.post(reverse("admin:calls_call_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    call = Call.objects.get(identifier="AMIF-2025-TF2-AG-43")
+    assert call.version == 1 and call.published_at is None
+    assert [o.text for o in call.objectives.all()] == ["Integrate"]
+    assert call.history.get().history_user == admin_user
+
+
+def test_a_published_call_is_not_deleted_a_draft_is(admin_client, programme):
+    published = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    Call.objects.filter(pk=published.pk).update(published_at=timezone.now())
+    draft = make_call(programme, 2, opens_in_days=-10, closes_in_days=10)
+
+    refused = admin_client.post(reverse("admin:calls_call_delete", args=[published.pk]),
+                                {"post": "yes"})  # fmt: skip
+    deleted = admin_client.post(reverse("admin:calls_call_delete", args=[draft.pk]),
+                                {"post": "yes"})  # fmt: skip
+
+    assert (refused.status_code, deleted.status_code) == (403, 302)
+    assert list(Call.objects.all()) == [published]
+    actions = admin_client.get(CALL_CHANGELIST).context["action_form"].fields["action"].choices
+    assert "delete_selected" not in dict(actions)
+
+
+def test_history_cannot_write_an_old_version_back(admin_client, programme):
+    call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
+    services.call_cancel(call=call, user=None, reason="Withdrawn")
+    first = call.history.order_by("history_id").first()
+    url = reverse("admin:calls_call_simple_history", args=[call.pk, first.history_id])
+
+    assert "Revert" not in admin_client.get(url).text
+    response = admin_client.post(url, change_form_data(call, call.deadlines.get().due_at))
+
+    assert response.status_code == 403
+    call.refresh_from_db()
+    assert call.cancelled_at is not None and call.version == 2

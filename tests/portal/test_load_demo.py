@@ -294,3 +294,18 @@ def test_the_command_reports_a_bad_file_with_an_error(tmp_path):
 def test_the_command_says_what_it_loaded(capsys):
     call_command("load_demo")
     assert "9 calls" in capsys.readouterr().out
+
+
+def test_loading_again_puts_a_changed_call_back_through_the_services():
+    call = Call.objects.get(identifier="AMIF-2024-TF2-AG-THB-01")
+    Call.objects.filter(pk=call.pk).update(title="Edited since")
+    call.deadlines.all().delete()
+
+    call_command("load_demo", stdout=None)
+
+    changed = Call.objects.get(pk=call.pk)
+    assert changed.title == call.title and changed.version == call.version + 1
+    assert changed.deadlines.count() == 1
+    assert changed.history.latest().version == changed.version
+    call_command("load_demo", stdout=None)
+    assert Call.objects.get(pk=call.pk).version == changed.version
