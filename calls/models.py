@@ -26,7 +26,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programmes.models import OrderedText, Programme
-from programmes.validators import IDENTIFIER_PATTERN, validate_call_identifier
+from programmes.validators import (
+    IDENTIFIER_PATTERN,
+    validate_call_identifier,
+    validate_line_characters,
+    validate_text_characters,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # EU calls close at 17:00 Brussels time; a source that gives only a date means that.
@@ -300,11 +305,12 @@ class Call(models.Model):
         validators=[validate_call_identifier],
         help_text=_("For a topic, the identifier of the call it belongs to."),
     )
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_line_characters])
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_text_characters])
     description = models.TextField(
         _("description"),
         blank=True,
+        validators=[validate_text_characters],
         help_text=_("Paragraphs separated by a blank line; lines starting with '- ' are bullets."),
     )
     programme = models.ForeignKey(
@@ -328,7 +334,12 @@ class Call(models.Model):
         help_text=_("Empty: a draft, seen only by its editors. A future moment schedules it."),
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
-    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True, editable=False)
+    cancellation_reason = models.TextField(
+        _("reason for cancellation"),
+        blank=True,
+        editable=False,
+        validators=[validate_text_characters],
+    )
     # Optimistic locking: every saved edit increments it; an edit based on an older
     # version is refused (calls/services.py).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -465,7 +476,11 @@ class Deadline(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadlines")
     due_at = models.DateTimeField(_("deadline"))
     label = models.CharField(
-        _("label"), max_length=100, blank=True, help_text=_("e.g. First stage, Cut-off 2")
+        _("label"),
+        max_length=100,
+        blank=True,
+        validators=[validate_line_characters],
+        help_text=_("e.g. First stage, Cut-off 2"),
     )
 
     history = HistoricalRecords()
@@ -539,7 +554,7 @@ class CallChange(models.Model):
     )
     old_due_at = models.DateTimeField(_("old deadline"), null=True, blank=True)
     new_due_at = models.DateTimeField(_("new deadline"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[validate_text_characters])
 
     class Meta:
         ordering = ["-made_at", "-pk"]

@@ -285,17 +285,16 @@ def _write_order(item: DeadlineInput, current: dict) -> tuple:
 def _write_objectives(call: Call, user, texts: list[str]) -> None:
     texts = [text.strip() for text in texts if text.strip()]
     call.objectives.filter(position__gte=len(texts)).delete()
+    current = {objective.position: objective for objective in call.objectives.all()}
     for position, text in enumerate(texts):
-        objective, _created = CallObjective.objects.get_or_create(
-            call=call, position=position, defaults={"text": text}
-        )
+        objective = current.get(position) or CallObjective(call=call, position=position)
         if objective.text != text:
             objective.text = text
             save_validated(objective, user)
 
 
 def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:
-    CallChange.objects.create(
+    change = CallChange(
         call=call,
         kind=kind,
         made_by=history_user(user),
@@ -304,3 +303,5 @@ def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_
         new_due_at=new,
         reason=reason,
     )
+    change.full_clean(exclude=["call", "made_by"])  # the reason's characters and length
+    change.save()

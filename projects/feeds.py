@@ -2,9 +2,9 @@ from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from calls.feeds import PlainTextAtom1Feed
 from calls.models import BRUSSELS
 from projects.models import NewsItem
 
@@ -14,7 +14,7 @@ FEED_LENGTH = 50
 class NewsFeed(Feed):
     """Atom feed of the dated news items, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("News on EU migration initiatives")
 
     def link(self):

@@ -128,6 +128,8 @@ def test_a_call_created_with_published_at_is_public(personas):
         ({"budget": "-5"}, "non_field_errors", "cannot be negative"),
         ({"programme": "nope"}, "programme", "does not exist"),
         ({"type_of_action": "XX"}, "type_of_action", "not a valid choice"),
+        ({"title": "A bell\x07"}, "title", "invisible control characters"),
+        ({"description": "Escape\x1b"}, "description", "invisible control characters"),
     ],
 )
 def test_invalid_data_is_400_per_field_and_nothing_is_saved(personas, changes, field, message):
