@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
 from django.utils import translation
@@ -38,3 +39,32 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
     @staticmethod
     def _chose_already(request) -> bool:
         return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+
+class NullCharacterMiddleware:
+    """Refuse a NUL character in what a request names, before anything reads it.
+
+    PostgreSQL cannot hold NUL in text: a lookup with one fails instead of finding
+    nothing, so every address, query parameter or cookie that reaches a query would
+    answer 500. An address with one names nothing (404); a query parameter with one is
+    malformed (400); a cookie with one (a session id) is left out, as if not sent.
+    Forms and the API's fields refuse NUL in what is posted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No such page.")
+        if any("\x00" in part for part in _query_parts(request)):
+            raise BadRequest("A query parameter holds a NUL character.")
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in name + value]:
+            del request.COOKIES[name]
+        return self.get_response(request)
+
+
+def _query_parts(request):
+    for name, values in request.GET.lists():
+        yield name
+        yield from values
