@@ -8,7 +8,7 @@ with `EditConflict`), records who made the change in the history
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +34,9 @@ EDITABLE_FIELDS = (
 # What an edit conflict reports besides the editable fields and the publication (which
 # `diff_against` compares): the cancellation, set by `call_cancel` and not editable.
 CANCELLATION_FIELDS = ("cancelled_at", "cancellation_reason")
+# A publication moment this little in the past means "now": the editor's clock, or the
+# time the request took, is behind the server's.
+PUBLICATION_LEEWAY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,9 @@ def call_create(
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
 ) -> Call:
-    """A new call, a draft unless `published_at` is given."""
+    """A new call, a draft unless `published_at` is given (see `publication_moment`)."""
+    if published_at is not None:
+        published_at = publication_moment(published_at)
     call = Call(**_editable(fields), published_at=published_at)
     wanted = list(deadlines)
     _check_deadlines(call, wanted)
@@ -120,9 +125,10 @@ def call_update(
 def call_publish(
     *, call: Call, user, at: datetime | None = None, expected_version: int | None = None
 ) -> Call:
-    """Publish now, or schedule publication for the moment `at`."""
+    """Publish now, or schedule publication for the moment `at` (see `publication_moment`)."""
+    published_at = publication_moment(at)
     call = _lock(call, expected_version)
-    call.published_at = at or timezone.now()
+    call.published_at = published_at
     call.version += 1
     save_validated(call, user)
     _record(call, user, CallChange.Kind.PUBLISHED, made_at=call.published_at)
@@ -184,6 +190,16 @@ def call_cancel(*, call: Call, user, reason: str) -> Call:
         reason=call.cancellation_reason,
     )
     return call
+
+
+def publication_moment(at: datetime | None) -> datetime:
+    """When a call asked to be published at `at` (None: now) becomes public: `at`, or now
+    for a moment within PUBLICATION_LEEWAY before now. An earlier one is refused: the call
+    would show a publication date before it existed."""
+    now = timezone.now()
+    if at is not None and at < now - PUBLICATION_LEEWAY:
+        raise ValidationError({"published_at": _("A publication cannot be scheduled in the past.")})
+    return max(at or now, now)
 
 
 def call_record_deadline_change(

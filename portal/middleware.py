@@ -1,6 +1,12 @@
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.http import Http404, HttpResponseRedirect
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
 from django.utils import translation
@@ -57,8 +63,8 @@ class NullCharacterMiddleware:
     def __call__(self, request):
         if "\x00" in request.path_info:
             raise Http404("No such page.")
-        if any("\x00" in part for part in _query_parts(request)):
-            raise BadRequest("A query parameter holds a NUL character.")
+        if names := [name for name, value in _query_parts(request) if "\x00" in name + value]:
+            return _bad_query(request, names)
         for name in [name for name, value in request.COOKIES.items() if "\x00" in name + value]:
             del request.COOKIES[name]
         return self.get_response(request)
@@ -66,5 +72,13 @@ class NullCharacterMiddleware:
 
 def _query_parts(request):
     for name, values in request.GET.lists():
-        yield name
-        yield from values
+        for value in values:
+            yield name, value
+
+
+def _bad_query(request, names: list[str]) -> HttpResponse:
+    """400, naming the parameters (under /api/, as the API's errors: JSON per parameter)."""
+    message = str(ProhibitNullCharactersValidator.message)
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({name: [message] for name in names}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -32,22 +32,24 @@ validate_identifier_prefix = RegexValidator(
 
 # C0 control characters and DEL: invisible, refused by XML 1.0 (Atom feeds) and by
 # iCalendar's TEXT values. A long text may hold tabs and line breaks; a line, nothing.
+# The patterns match a whole text of other characters (empty texts are not validated),
+# written so that Python and the OpenAPI schema (ECMA-262 regular expressions) read them
+# alike: `(?![\s\S])` is the end of the text in both, where Python's `$` would also
+# match before a final "\n".
 _CONTROL_CHARACTERS = "\x00-\x1f\x7f"
 _CONTROL_CHARACTERS_BUT_LINE_BREAKS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 _NOT_IN_TEXT = re.compile(f"[{_CONTROL_CHARACTERS_BUT_LINE_BREAKS}]")
 
 validate_line_characters = RegexValidator(
-    f"[{_CONTROL_CHARACTERS}]",
+    f"^[^{_CONTROL_CHARACTERS}]+(?![\\s\\S])",
     _("Remove the invisible control characters (such as tabs or line breaks) from this text."),
     code="control_characters",
-    inverse_match=True,
 )
 
 validate_text_characters = RegexValidator(
-    _NOT_IN_TEXT,
+    f"^[^{_CONTROL_CHARACTERS_BUT_LINE_BREAKS}]+(?![\\s\\S])",
     _("Remove the invisible control characters from this text (tabs and line breaks are fine)."),
     code="control_characters",
-    inverse_match=True,
 )
 
 

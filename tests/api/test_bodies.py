@@ -16,8 +16,6 @@ URL = "/api/v1/calls/"
 @pytest.mark.parametrize("method", ["post", "patch"])
 def test_json_nested_tens_of_thousands_deep_is_a_bad_request(personas, method, body):
     url = URL if method == "post" else f"{URL}{personas.call_a.identifier}/"
-    response = getattr(personas.client("ncp_a"), method)(
-        url, body, content_type="application/json"
-    )
+    response = getattr(personas.client("ncp_a"), method)(url, body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["JSON parse error - nested too deeply."]}

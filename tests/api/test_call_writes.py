@@ -1,8 +1,9 @@
 """Writing calls: the permission matrix of every write, then what a write does."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from calls.models import Call, CallChange, deadline_on
 from tests.api.conftest import key_client, make_user
@@ -110,7 +111,7 @@ def test_a_created_call_is_a_draft_its_ncp_sees_and_history_names_them(personas)
 
 
 def test_a_call_created_with_published_at_is_public(personas):
-    body = new_call(published_at="2025-01-01T00:00:00Z")
+    body = new_call(published_at=timezone.now().isoformat())
     assert personas.client("ncp_a").post(URL, body, format="json").status_code == 201
     assert personas.client("anonymous").get(f"{URL}TESTF-2026-AG-NEW-01/").status_code == 200
 
@@ -223,7 +224,7 @@ def test_a_patch_can_unpublish_and_publish(personas):
     response = ncp.patch(url, {"published_at": None, "version": 1}, format="json")
     assert response.json()["published_at"] is None
     assert personas.client("anonymous").get(url).status_code == 404
-    again = {"published_at": "2025-01-01T00:00:00Z", "version": response.json()["version"]}
+    again = {"published_at": timezone.now().isoformat(), "version": response.json()["version"]}
     assert ncp.patch(url, again, format="json").json()["published_at"] is not None
     assert personas.client("anonymous").get(url).status_code == 200
 
@@ -231,3 +232,27 @@ def test_a_patch_can_unpublish_and_publish(personas):
 def test_a_write_as_a_form_is_refused(personas):
     form = personas.client("ncp_a").post(URL, "code=1", content_type="multipart/form-data")
     assert form.status_code == 415
+
+
+def test_a_publication_in_the_past_is_400_and_nothing_is_saved(personas):
+    ncp = personas.client("ncp_a")
+    past = (timezone.now() - timedelta(days=1)).isoformat()
+    created = ncp.post(URL, new_call(published_at=past), format="json")
+    assert created.status_code == 400
+    assert created.json() == {"published_at": ["A publication cannot be scheduled in the past."]}
+    assert not Call.objects.filter(code=990001).exists()
+    draft = ncp.post(URL, new_call(), format="json").json()
+    url = f"{URL}{draft['identifier']}/"
+    published = ncp.patch(url, {"published_at": past, "version": draft["version"]}, format="json")
+    assert published.status_code == 400
+    assert list(published.json()) == ["published_at"]
+    assert Call.objects.get(code=990001).published_at is None
+
+
+def test_a_publication_a_moment_ago_is_now(personas):
+    """A client's clock a little behind the server's publishes now, not in the past."""
+    before = timezone.now()
+    body = new_call(published_at=(before - timedelta(minutes=1)).isoformat())
+    response = personas.client("ncp_a").post(URL, body, format="json")
+    assert response.status_code == 201
+    assert Call.objects.get(code=990001).published_at >= before

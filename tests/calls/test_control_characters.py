@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -17,6 +18,12 @@ pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
 # Every C0 character but tab, line feed and carriage return, and DEL.
 REFUSED_IN_TEXTS = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]]
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(opening_on(date(2026, 10, 1)), tick=False):
+        yield
 
 
 def new_call(**fields) -> Call:
