@@ -10,7 +10,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from calls import services
-from calls.models import Call
+from calls.models import MAX_DEADLINES, MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES, Call
 from calls.services import EDITABLE_FIELDS, DeadlineInput
 from programmes.models import Programme
 
@@ -33,9 +33,14 @@ class CallWriteSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
     )
-    deadlines = DeadlineInputSerializer(many=True, help_text="Every deadline of the call.")
+    deadlines = DeadlineInputSerializer(
+        many=True, max_length=MAX_DEADLINES, help_text="Every deadline of the call."
+    )
     objectives = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="The specific objectives."
+        child=serializers.CharField(max_length=MAX_OBJECTIVE_LENGTH),
+        max_length=MAX_OBJECTIVES,
+        required=False,
+        help_text="The specific objectives.",
     )
     published_at = serializers.DateTimeField(
         required=False,

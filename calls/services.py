@@ -15,7 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import DEADLINE_BEFORE_OPENING, Call, CallChange, CallObjective, Deadline
+from calls.models import (
+    DEADLINE_BEFORE_OPENING,
+    MAX_DEADLINES,
+    MAX_OBJECTIVES,
+    Call,
+    CallChange,
+    CallObjective,
+    Deadline,
+)
 from portal.history import history_user, save_validated
 
 # Fields an editor sets through `call_create` and `call_update`.
@@ -80,11 +88,11 @@ def call_create(
     if published_at is not None:
         published_at = publication_moment(published_at)
     call = Call(**_editable(fields), published_at=published_at)
-    wanted = list(deadlines)
+    wanted, objectives = list(deadlines), _objective_texts(objectives)
     _check_deadlines(call, wanted)
     save_validated(call, user)
     _write_deadlines(call, user, wanted, record=False)
-    _write_objectives(call, user, list(objectives))
+    _write_objectives(call, user, objectives)
     return call
 
 
@@ -104,7 +112,7 @@ def call_update(
     for name, value in _editable(fields).items():
         setattr(call, name, value)
     call.version += 1
-    wanted = list(deadlines)
+    wanted, objectives = list(deadlines), _objective_texts(objectives)
     _check_deadlines(call, wanted)
     record = call.published_at is not None
     # The database triggers compare every write with the stored opening
@@ -117,7 +125,7 @@ def call_update(
     else:
         save_validated(call, user)
         _write_deadlines(call, user, wanted, record=record)
-    _write_objectives(call, user, list(objectives))
+    _write_objectives(call, user, objectives)
     return call
 
 
@@ -259,6 +267,10 @@ def _check_deadlines(call: Call, wanted: list[DeadlineInput]) -> None:
     (the database triggers would otherwise refuse with an IntegrityError)."""
     if not wanted:
         raise ValidationError({"deadlines": _("A call needs at least one deadline.")})
+    if len(wanted) > MAX_DEADLINES:
+        raise ValidationError(
+            {"deadlines": _("A call can have at most %(max)d deadlines.") % {"max": MAX_DEADLINES}}
+        )
     if call.opens_at and any(item.due_at <= call.opens_at for item in wanted):
         raise ValidationError({"deadlines": DEADLINE_BEFORE_OPENING})
 
@@ -298,8 +310,26 @@ def _write_order(item: DeadlineInput, current: dict) -> tuple:
     return (1, item.due_at.timestamp())
 
 
+def _objective_texts(objectives: Iterable[str]) -> list[str]:
+    """The objectives to write, without blank ones, each checked as the model checks it and
+    at most MAX_OBJECTIVES: before any write, with the errors on `objectives`."""
+    texts = [text.strip() for text in objectives if text.strip()]
+    if len(texts) > MAX_OBJECTIVES:
+        raise ValidationError(
+            {
+                "objectives": _("A call can have at most %(max)d specific objectives.")
+                % {"max": MAX_OBJECTIVES}
+            }
+        )
+    for text in texts:
+        try:
+            CallObjective(text=text).clean_fields(exclude=["call", "position"])
+        except ValidationError as error:
+            raise ValidationError({"objectives": error.message_dict["text"]}) from None
+    return texts
+
+
 def _write_objectives(call: Call, user, texts: list[str]) -> None:
-    texts = [text.strip() for text in texts if text.strip()]
     call.objectives.filter(position__gte=len(texts)).delete()
     current = {objective.position: objective for objective in call.objectives.all()}
     for position, text in enumerate(texts):

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, Call, Deadline
+from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, MAX_DEADLINES, Call, Deadline
 from calls.services import EDITABLE_FIELDS, DeadlineInput, publication_moment
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
@@ -128,7 +128,13 @@ class BaseDeadlineFormSet(forms.BaseFormSet):
 
 
 DeadlineFormSet = forms.formset_factory(
-    DeadlineForm, formset=BaseDeadlineFormSet, extra=1, min_num=1, can_delete=True
+    DeadlineForm,
+    formset=BaseDeadlineFormSet,
+    extra=1,
+    min_num=1,
+    max_num=MAX_DEADLINES,
+    validate_max=True,
+    can_delete=True,
 )
 
 

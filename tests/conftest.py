@@ -21,3 +21,12 @@ def celery_eager():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts from an empty cache: what another test cached (a calendar built
+    under the same frozen clock) must not answer for it."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -130,6 +130,13 @@ def test_a_call_created_with_published_at_is_public(personas):
         ({"programme": "nope"}, "programme", "does not exist"),
         ({"type_of_action": "XX"}, "type_of_action", "not a valid choice"),
         ({"title": "A bell\x07"}, "title", "invisible control characters"),
+        ({"objectives": ["An objective"] * 31}, "objectives", "no more than 30"),
+        ({"summary": "x" * 2001}, "summary", "at most 2000"),
+        (
+            {"deadlines": [{"due_at": f"2027-02-{d:02d}T17:00:00+01:00"} for d in range(1, 22)]},
+            "deadlines",
+            "no more than 20",
+        ),
         ({"description": "Escape\x1b"}, "description", "invisible control characters"),
     ],
 )

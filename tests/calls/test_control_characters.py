@@ -21,7 +21,8 @@ REFUSED_IN_TEXTS = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E
 
 
 @pytest.fixture(autouse=True)
-def clock():
+def clock_and_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     with time_machine.travel(opening_on(date(2026, 10, 1)), tick=False):
         yield
 
@@ -87,7 +88,9 @@ def test_deadline_labels_objectives_and_reasons_are_checked_too():
 
 def stored_with_control_characters() -> Call:
     """A call stored before the rule: written without validation."""
-    call = CallFactory(identifier="TESTF-2025-AG-CTRL-01")
+    call = CallFactory(
+        identifier="TESTF-2025-AG-CTRL-01", deadlines=[deadline_on(date(2026, 12, 1))]
+    )
     Call.objects.filter(pk=call.pk).update(
         title="Bell\x07 and form feed\x0c", summary="Start\x01 and escape\x1b\nsecond line"
     )
