@@ -19,3 +19,11 @@ def test_json_nested_tens_of_thousands_deep_is_a_bad_request(personas, method, b
     response = getattr(personas.client("ncp_a"), method)(url, body, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["JSON parse error - nested too deeply."]}
+
+
+def test_a_body_over_the_upload_limit_is_400_in_json(personas, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"title": "' + "x" * 2000 + '"}'
+    response = personas.client("ncp_a").post(URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
