@@ -179,11 +179,11 @@ def call_extend_deadline(
 
 
 @transaction.atomic
-def call_cancel(*, call: Call, user, reason: str) -> Call:
+def call_cancel(*, call: Call, user, reason: str, expected_version: int | None = None) -> Call:
     """Cancel the call from now on; the reason is shown with it."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the call is cancelled.")})
-    call = _lock(call, None)
+    call = _lock(call, expected_version)
     if call.cancelled_at is not None:
         raise ValidationError(_("This call is already cancelled."))
     call.cancelled_at = timezone.now()

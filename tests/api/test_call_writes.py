@@ -263,3 +263,51 @@ def test_a_publication_a_moment_ago_is_now(personas):
     response = personas.client("ncp_a").post(URL, body, format="json")
     assert response.status_code == 201
     assert Call.objects.get(code=990001).published_at >= before
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"closes_at": "2027-01-01T00:00:00Z"}, {"closes_at": ["This field is read-only."]}),
+        ({"cancelled_at": "2027-01-01T00:00:00Z"}, {"cancelled_at": ["This field is read-only."]}),
+        ({"status": "open", "colour": "red"}, {"status": ["This field is read-only."],
+                                                "colour": ["Unknown field."]}),
+        ({"titel": "Typo"}, {"titel": ["Unknown field."]}),
+    ],
+)  # fmt: skip
+def test_a_field_the_api_does_not_take_is_400_naming_it(personas, body, errors):
+    ncp = personas.client("ncp_a")
+    response = ncp.patch(f"{URL}{CALL_A}/", {"version": 1, **body}, format="json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    created = ncp.post(URL, new_call(**body), format="json")
+    assert created.status_code == 400
+    assert created.json() == errors
+    assert Call.objects.get(identifier=CALL_A).version == 1
+    assert not Call.objects.filter(code=990001).exists()
+
+
+def test_unknown_fields_are_named_with_the_other_errors(personas):
+    response = personas.client("ncp_a").post(
+        URL, new_call(title="", cancellation_reason="x"), format="json"
+    )
+    assert response.json() == {
+        "title": ["This field may not be blank."],
+        "cancellation_reason": ["This field is read-only."],
+    }
+
+
+def test_a_patch_with_a_reason_cancels_the_call_as_the_ncp_area_does(personas):
+    ncp, url = personas.client("ncp_a"), f"{URL}{CALL_A}/"
+    response = ncp.patch(url, {"version": 1, "cancellation_reason": "Withdrawn"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["cancellation_reason"] == "Withdrawn"
+    assert response.json()["version"] == 2
+    change = CallChange.objects.get(call__identifier=CALL_A)
+    assert (change.kind, change.reason) == (CallChange.Kind.CANCELLED, "Withdrawn")
+    again = ncp.patch(url, {"version": 2, "cancellation_reason": "Again"}, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["This call is already cancelled."]}
+    stale = ncp.patch(url, {"version": 1, "cancellation_reason": "Late"}, format="json")
+    assert stale.status_code == 409
