@@ -171,11 +171,11 @@ Unlike the page, every status is listed unless `status` is given. With `format=c
 
 # What the page's filter labels ("Fund", "Theme") say, for partners.
 _CALL_FILTER_DESCRIPTIONS = [
-    OpenApiParameter("q", str, description="Words or an identifier code (ranked search)."),
-    OpenApiParameter("fund", str, description="A fund's code, e.g. AMIF."),
-    OpenApiParameter("programme", str, description="A programme's slug."),
-    OpenApiParameter("eligible", str, description="A participant type's slug, e.g. ngos."),
-    OpenApiParameter("theme", str, description="A theme's slug."),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "minLength": 1},
+        description="Words or an identifier code (ranked search).",
+    ),
     OpenApiParameter(
         "closes_after", OpenApiTypes.DATE, description="A deadline on or after this day."
     ),

@@ -22,6 +22,7 @@ from calls.models import (
 )
 from calls.services import EDITABLE_FIELDS, DeadlineInput
 from programmes.models import Programme
+from programmes.validators import validate_call_identifier
 
 
 class DeadlineInputSerializer(serializers.Serializer):
@@ -64,9 +65,12 @@ class CallWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = [*EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version"]
-        # Uniqueness and the identifier's format are checked by full_clean() in the
-        # services, with the model's messages.
-        extra_kwargs = {"code": {"validators": []}, "identifier": {"validators": []}}
+        # Uniqueness is checked by full_clean() in the services, with the model's messages;
+        # the identifier's format here too, so that the schema states its pattern.
+        extra_kwargs = {
+            "code": {"validators": []},
+            "identifier": {"validators": [validate_call_identifier]},
+        }
 
     def to_internal_value(self, data):
         """The fields' values; a field the API does not take, or only shows, is an error

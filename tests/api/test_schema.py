@@ -123,6 +123,24 @@ def test_the_patch_conflict_and_errors_are_described(openapi):
     assert errors["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
 
 
+def test_the_schema_states_what_the_filters_accept(openapi):
+    def schema_of(path, name):
+        parameters = openapi["paths"][path]["get"]["parameters"]
+        return next(p["schema"] for p in parameters if p["name"] == name)
+
+    calls = "/api/v1/calls/"
+    assert schema_of(calls, "fund")["minLength"] == 1
+    assert schema_of(calls, "programme")["pattern"] == "^[-a-zA-Z0-9_]+$"
+    assert schema_of(calls, "q")["minLength"] == 1
+    assert schema_of("/api/v1/initiatives/", "country")["pattern"] == "^[A-Z]{2}$"
+    assert schema_of("/api/v1/news/", "country")["pattern"] == "^[A-Z]{2}$"
+    ordering = schema_of(calls, "ordering")["enum"]
+    assert {"closes_at", "-closes_at"} <= set(ordering)
+    assert "last_deadline" not in ordering
+    identifier = openapi["components"]["schemas"]["CallWriteRequest"]["properties"]["identifier"]
+    assert identifier["pattern"] == "^[A-Z0-9]+(-[A-Z0-9]+)+$"
+
+
 # --- schemathesis --------------------------------------------------------------------
 
 
