@@ -44,7 +44,10 @@ class CallWriteSerializer(serializers.ModelSerializer):
         slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
     )
     deadlines = DeadlineInputSerializer(
-        many=True, max_length=MAX_DEADLINES, help_text="Every deadline of the call."
+        many=True,
+        min_length=1,
+        max_length=MAX_DEADLINES,
+        help_text="Every deadline of the call.",
     )
     objectives = serializers.ListField(
         child=serializers.CharField(max_length=MAX_OBJECTIVE_LENGTH),
