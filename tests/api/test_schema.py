@@ -242,3 +242,39 @@ def test_the_docs_page_renders_in_chromium_under_the_csp(live_server, transactio
     assert len(paths) == 16
     violations = [line for line in result.stderr.splitlines() if "Content Security Policy" in line]
     assert violations == []
+
+
+def test_schemathesis_follows_the_links_between_operations(ncp_key):
+    """Stateful: sequences of calls where one answer feeds the next (links schemathesis
+    infers, such as a created call's `identifier` to read and change it), with every check
+    (writes as in the test above)."""
+    machine = portal_schema.as_state_machine()
+
+    class Portal(machine):
+        def get_call_kwargs(self, case):
+            if case.method == "GET":
+                return {}
+            return {"headers": {"Authorization": f"Bearer {ncp_key}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            if case.method == "GET":
+                case.validate_response(response, transport_kwargs=kwargs or None)
+                return
+            case.validate_response(
+                response,
+                excluded_checks=[positive_data_acceptance],
+                additional_checks=[write_refusals_name_their_fields],
+                transport_kwargs=kwargs or None,
+            )
+
+    assert machine.bundles, "schemathesis found links between the operations"
+    Portal.run(
+        settings=hypothesis_settings(
+            max_examples=15,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
