@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, Deadline
 from programmes.models import ContactPoint, Fund, Programme
+
+logger = logging.getLogger(__name__)
 
 
 def call_list(request):
@@ -103,16 +106,32 @@ def deadlines_calendar_view(request):
     (`programme=` slug); an unknown fund or programme is 404. Cached: see CALENDAR_*."""
     fund = _named(Fund, "code", request.GET.get("fund"))
     programme = _named(Programme, "slug", request.GET.get("programme"))
-    key = _calendar_key(fund, programme)
-    body = cache.get(key)
-    if body is None:
-        body = deadlines_calendar(
+    body = _cached(
+        _calendar_key(fund, programme),
+        lambda: deadlines_calendar(
             _calendar_deadlines(fund, programme), name=_("Deadlines of EU migration funding calls")
-        )
-        cache.set(key, body, CALENDAR_CACHE_SECONDS)
+        ),
+    )
     response = _ics_response(body, "deadlines.ics")
     patch_cache_control(response, public=True, max_age=CALENDAR_CACHE_SECONDS)
     return response
+
+
+def _cached(key: str, build) -> bytes:
+    """The body cached under `key`, or `build()` cached there. A cache that cannot be
+    reached (Redis down) is passed by, logged: the calendar is then built every time."""
+    try:
+        body = cache.get(key)
+    except Exception:
+        logger.exception("Cache unreachable: the calendar is built without it.")
+        return build()
+    if body is None:
+        body = build()
+        try:
+            cache.set(key, body, CALENDAR_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Cache unreachable: the calendar is not kept.")
+    return body
 
 
 def _calendar_key(fund, programme) -> str:

@@ -94,3 +94,14 @@ def test_the_calendar_leaves_out_deadlines_past_for_90_days_and_is_bounded(
     every = events(client.get(url))
     assert len(every) == CALENDAR_LENGTH  # the soonest ones
     assert "MANY" not in str(every[0]["summary"])
+
+
+def test_the_calendar_is_served_when_the_cache_is_unreachable(client, settings):
+    """A Redis the test names where nothing listens: the calendar is built without it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    assert len(events(client.get(reverse("deadlines_calendar")))) == 9
