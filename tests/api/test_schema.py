@@ -78,7 +78,7 @@ def test_every_resource_has_a_list_and_a_detail(openapi):
 def test_every_operation_describes_its_answers_and_headers(openapi):
     for path, method, operation in operations(openapi):
         answers = operation["responses"]
-        assert {"401", "429"} <= set(answers), (path, method)
+        assert {"401", "429", "503"} <= set(answers), (path, method)
         assert "Retry-After" in answers["429"]["headers"]
         assert operation["summary"]
         if method == "get":
