@@ -9,6 +9,7 @@ refuses, with the same messages.
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.serializers import CallSerializer
@@ -47,6 +48,7 @@ class CallWriteSerializer(serializers.ModelSerializer):
         many=True,
         min_length=1,
         max_length=MAX_DEADLINES,
+        error_messages={"min_length": _("A call needs at least one deadline.")},
         help_text="Every deadline of the call.",
     )
     objectives = serializers.ListField(
