@@ -44,7 +44,9 @@ def flat_errors(detail, path: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
         for key, value in detail.items():
-            flat |= flat_errors(value, f"{path}.{key}" if path else str(key))
+            # A list's own errors (too many items) are its field's: `deadlines`.
+            own = path and key == api_settings.NON_FIELD_ERRORS_KEY
+            flat |= flat_errors(value, path if own else f"{path}.{key}" if path else str(key))
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}

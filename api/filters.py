@@ -5,25 +5,27 @@ the error and ignores the value).
 """
 
 import copy
-from datetime import UTC
+from datetime import UTC, datetime
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.validators import RegexValidator
 from django.db import models
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions
 
-from calls.filters import CallFilter
+from calls.filters import EARLIEST_DAY, LATEST_DAY, CallFilter, CallFilterForm
 from calls.models import CallStatus
-from programmes.models import Fund, Theme
-from projects.models import Country, Initiative, NewsItem
+from projects.models import Initiative, NewsItem
 
 
 class CallOrdering(models.TextChoices):
     """Orderings a cursor can follow: a column, then the primary key for ties."""
 
-    LAST_DEADLINE = "last_deadline", "Last deadline soonest first (the default)"
-    LAST_DEADLINE_DESC = "-last_deadline", "Last deadline latest first"
+    CLOSES_AT = "closes_at", "Submission ending soonest first (the default)"
+    CLOSES_AT_DESC = "-closes_at", "Submission ending latest first"
     UPDATED_AT = "updated_at", "Least recently changed first (for sync, with updated_since)"
     UPDATED_AT_DESC = "-updated_at", "Most recently changed first"
     OPENS_AT = "opens_at", "Opening first"
@@ -35,7 +37,37 @@ class CallOrdering(models.TextChoices):
 # The column behind each ordering. `submission_ends_at` is a call's last deadline; it
 # leads the covering index call_schedule, so the default page of open calls is read
 # in index order (2 ms on 50,000 calls, against 50 ms to sort them by updated_at).
-_ORDERING_FIELD = {"last_deadline": "submission_ends_at"}
+_ORDERING_FIELD = {"closes_at": "submission_ends_at"}
+# The names of version 1.0 of the schema, still taken.
+_ORDERING_ALIASES = {"last_deadline": "closes_at", "-last_deadline": "-closes_at"}
+
+
+class OrderingField(forms.ChoiceField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return _ORDERING_ALIASES.get(value, value)
+
+
+class OrderingFilter(django_filters.ChoiceFilter):
+    field_class = OrderingField
+
+
+# What the API's schema states of a slug, a fund's code and a country's ISO code; a value of
+# that shape which names nothing matches nothing (200, no results), rather than a 400 the
+# schema could not announce.
+SLUG = r"^[-a-zA-Z0-9_]+$"
+COUNTRY = r"^[A-Z]{2}$"
+
+
+def _named_filter(field_name: str, pattern: str | None, label: str) -> django_filters.CharFilter:
+    """An exact match on `field_name`, of a value of `pattern` (any text if None)."""
+    schema = {"type": "string", "minLength": 1, "maxLength": 160, "description": label}
+    validators = []
+    if pattern:
+        schema["pattern"] = pattern
+        validators.append(RegexValidator(pattern))
+    named = extend_schema_field(schema)(type("NamedFilter", (django_filters.CharFilter,), {}))
+    return named(field_name=field_name, label=label, validators=validators, max_length=160)
 
 
 class ShallowCopies(dict):
@@ -54,7 +86,8 @@ class ShallowCopies(dict):
 
 class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 moment, turned to UTC: Python accepts offsets up to 23:59, PostgreSQL
-    stores only up to 15:59; a moment whose UTC form is outside years 1-9999 is refused."""
+    stores only up to 15:59. A moment whose UTC form is outside years 1-9999 (the first or
+    last hours of those years, with an offset) is taken as the first or last moment."""
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -63,7 +96,21 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return value.astimezone(UTC)
         except OverflowError:
-            raise ValidationError("Enter a moment between the years 1 and 9999.") from None
+            bound = datetime.min if value.year == 1 else datetime.max
+            return bound.replace(tzinfo=UTC)
+
+
+class ApiCallFilterForm(CallFilterForm):
+    """The page's filter form, but any date the schema allows is taken: a day before 1900
+    or after 9998 as the earliest or latest, a range that ends before it starts as one
+    that holds nothing."""
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        for name in ("closes_after", "closes_before"):
+            if cleaned.get(name):
+                cleaned[name] = min(max(cleaned[name], EARLIEST_DAY), LATEST_DAY)
+        return cleaned
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -84,9 +131,18 @@ class ApiCallFilter(CallFilter):
         lookup_expr="gte",
         label="Calls changed at or after this moment (ISO 8601 with offset): incremental sync.",
     )
-    ordering = django_filters.ChoiceFilter(
+    ordering = OrderingFilter(
         choices=CallOrdering.choices, method="applied_later", label="The order of the results."
     )
+    fund = _named_filter("programme__fund__code", None, "A fund's code, e.g. AMIF.")
+    programme = _named_filter("programme__slug", SLUG, "A programme's slug.")
+    eligible = _named_filter(
+        "programme__eligible_participants__slug", SLUG, "A participant type's slug, e.g. ngos."
+    )
+    theme = _named_filter("programme__themes__slug", SLUG, "A theme's slug.")
+
+    class Meta(CallFilter.Meta):
+        form = ApiCallFilterForm
 
     def _sorted(self, queryset):
         return queryset  # the cursor paginator orders (cursor_ordering)
@@ -104,7 +160,7 @@ class ApiCallFilter(CallFilter):
 
     @property
     def cursor_ordering(self) -> tuple[str, str]:
-        wanted = self._cleaned("ordering") or CallOrdering.LAST_DEADLINE
+        wanted = self._cleaned("ordering") or CallOrdering.CLOSES_AT
         descending = wanted.startswith("-")
         field = _ORDERING_FIELD.get(wanted.lstrip("-"), wanted.lstrip("-"))
         sign = "-" if descending else ""
@@ -118,18 +174,11 @@ ApiCallFilter.base_filters = ShallowCopies(ApiCallFilter.base_filters)
 
 
 class InitiativeFilter(django_filters.FilterSet):
-    country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", field_name="countries",
-        label="Works in this country (ISO code, e.g. TR).",
-    )  # fmt: skip
-    fund = django_filters.ModelChoiceFilter(
-        queryset=Fund.objects.all(), to_field_name="code", field_name="funding_sources",
-        label="Funded by this fund (code, e.g. AMIF).",
-    )  # fmt: skip
-    theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.all(), to_field_name="slug", field_name="themes",
-        label="Has this theme (slug).",
-    )  # fmt: skip
+    country = _named_filter(
+        "countries__code", COUNTRY, "Works in this country (ISO code, e.g. TR)."
+    )
+    fund = _named_filter("funding_sources__code", None, "Funded by this fund (code, e.g. AMIF).")
+    theme = _named_filter("themes__slug", SLUG, "Has this theme (slug).")
 
     class Meta:
         model = Initiative
@@ -137,13 +186,8 @@ class InitiativeFilter(django_filters.FilterSet):
 
 
 class NewsFilter(django_filters.FilterSet):
-    initiative = django_filters.ModelChoiceFilter(
-        queryset=Initiative.objects.all(), to_field_name="slug", label="About this initiative."
-    )
-    country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="code", field_name="countries",
-        label="About this country (ISO code).",
-    )  # fmt: skip
+    initiative = _named_filter("initiative__slug", SLUG, "About this initiative (slug).")
+    country = _named_filter("countries__code", COUNTRY, "About this country (ISO code).")
     published_after = django_filters.DateFilter(
         field_name="published_on", lookup_expr="gte", label="Published on or after this day."
     )
@@ -157,8 +201,21 @@ class NewsFilter(django_filters.FilterSet):
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend (400 on an invalid value); keeps the filter set on the view."""
+    """django-filter's backend (400 on an invalid value); keeps the filter set on the view.
+
+    A filter given with no value (`updated_since=`) is an error, as the schema says of
+    every parameter (a value of its type), rather than the filter left out unseen."""
 
     def get_filterset(self, request, queryset, view):
         view.filterset = super().get_filterset(request, queryset, view)
+        if view.filterset is not None:
+            empty = [
+                name
+                for name, values in request.query_params.lists()
+                if name in view.filterset.filters and "" in values
+            ]
+            if empty:
+                raise exceptions.ValidationError(
+                    {name: ["Give a value, or leave the parameter out."] for name in empty}
+                )
         return view.filterset

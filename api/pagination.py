@@ -6,6 +6,10 @@ reading page 1,000 costs what page 1 costs. Each view names its ordering
 (`cursor_ordering`): its first field is the position, the others break ties.
 """
 
+import binascii
+from base64 import b64decode
+from urllib import parse
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
@@ -35,6 +39,22 @@ class CursorPage(CursorPagination):
                 {"page_size": [f"A whole number from 1 to {self.max_page_size}."]}
             )
         return int(raw)
+
+    def decode_cursor(self, request):
+        """The cursor of the request; one that is not what `encode_cursor` writes (empty,
+        not strict base64, or decoding to no position) is 404, as documented, where DRF
+        reads text that decodes to nothing as the first page."""
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            querystring = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+        except (UnicodeError, binascii.Error):
+            raise exceptions.NotFound(self.invalid_cursor_message) from None
+        tokens = parse.parse_qs(querystring, keep_blank_values=True)
+        if not tokens or set(tokens) - {"o", "r", "p"}:
+            raise exceptions.NotFound(self.invalid_cursor_message)
+        return super().decode_cursor(request)
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

@@ -107,8 +107,13 @@ def errors(**described: str) -> dict:
     }
 
 
+UNAVAILABLE = OpenApiResponse(
+    ERROR, "The database cannot be reached (an outage): try again after Retry-After seconds."
+)
+
+
 def _common() -> dict:
-    return {(401, JSON): BAD_KEY, (429, JSON): THROTTLED}
+    return {(401, JSON): BAD_KEY, (429, JSON): THROTTLED, (503, JSON): UNAVAILABLE}
 
 
 def list_schema(serializer, *, summary: str, description: str = "", csv: bool = False, **extra):

@@ -36,7 +36,12 @@ from api.serializers import (
     ProgrammeSerializer,
     RegionSerializer,
 )
-from api.writes import CallWriteSerializer, call_create_from, call_update_from
+from api.writes import (
+    CallChangeSerializer,
+    CallWriteSerializer,
+    call_create_from,
+    call_update_from,
+)
 from calls.models import Call, CallObjective, Deadline
 from portal.json_lists import JSONList
 from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
@@ -166,11 +171,11 @@ Unlike the page, every status is listed unless `status` is given. With `format=c
 
 # What the page's filter labels ("Fund", "Theme") say, for partners.
 _CALL_FILTER_DESCRIPTIONS = [
-    OpenApiParameter("q", str, description="Words or an identifier code (ranked search)."),
-    OpenApiParameter("fund", str, description="A fund's code, e.g. AMIF."),
-    OpenApiParameter("programme", str, description="A programme's slug."),
-    OpenApiParameter("eligible", str, description="A participant type's slug, e.g. ngos."),
-    OpenApiParameter("theme", str, description="A theme's slug."),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "minLength": 1},
+        description="Words or an identifier code (ranked search).",
+    ),
     OpenApiParameter(
         "closes_after", OpenApiTypes.DATE, description="A deadline on or after this day."
     ),
@@ -203,11 +208,11 @@ _CALL_FILTER_DESCRIPTIONS = [
         created=True,
     ),
     partial_update=schema.write_schema(
-        CallWriteSerializer,
+        CallChangeSerializer,
         CallSerializer,
         summary="Change a call (NCP keys)",
         description="Send `version` from your last read; 409 if someone changed the call "
-        "since. Only the fields sent change.",
+        "since. Only the fields sent change; `cancellation_reason` cancels the call.",
         created=False,
     ),
 )
@@ -237,7 +242,9 @@ class CallViewSet(ReadViewSet):
         return self.filterset.cursor_ordering
 
     def get_serializer_class(self):
-        if self.action in ("create", "partial_update"):
+        if self.action == "partial_update":
+            return CallChangeSerializer
+        if self.action == "create":
             return CallWriteSerializer
         return CallSerializer
 
@@ -292,7 +299,8 @@ class CallViewSet(ReadViewSet):
         return self._written(call, status.HTTP_200_OK)
 
     def _valid_data(self, request, *, partial: bool = False) -> dict:
-        serializer = CallWriteSerializer(data=request.data, partial=partial)
+        serializer_class = CallChangeSerializer if partial else CallWriteSerializer
+        serializer = serializer_class(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -304,7 +312,9 @@ class CallViewSet(ReadViewSet):
     def _written(self, call: Call, code: int) -> Response:
         # Read again with what the representation reads.
         call = with_programme_facets([self.get_queryset().get(pk=call.pk)])[0]
-        return Response(CallSerializer(call, context=self.get_serializer_context()).data, code)
+        # As it is now, after the write (a cancellation counts from the moment it is made).
+        context = self.get_serializer_context() | {"at": timezone.now()}
+        return Response(CallSerializer(call, context=context).data, code)
 
     def perform_content_negotiation(self, request, force=False):
         if request.method not in ("GET", "HEAD"):

@@ -6,13 +6,24 @@ are the services' and the model's, so the API refuses exactly what the NCP area
 refuses, with the same messages.
 """
 
+from collections.abc import Mapping
+
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.serializers import CallSerializer
 from calls import services
-from calls.models import Call
+from calls.models import (
+    MAX_DEADLINES,
+    MAX_OBJECTIVE_LENGTH,
+    MAX_OBJECTIVES,
+    MAX_REASON_LENGTH,
+    Call,
+)
 from calls.services import EDITABLE_FIELDS, DeadlineInput
 from programmes.models import Programme
+from programmes.validators import validate_call_identifier
 
 
 class DeadlineInputSerializer(serializers.Serializer):
@@ -33,9 +44,18 @@ class CallWriteSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
     )
-    deadlines = DeadlineInputSerializer(many=True, help_text="Every deadline of the call.")
+    deadlines = DeadlineInputSerializer(
+        many=True,
+        min_length=1,
+        max_length=MAX_DEADLINES,
+        error_messages={"min_length": _("A call needs at least one deadline.")},
+        help_text="Every deadline of the call.",
+    )
     objectives = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="The specific objectives."
+        child=serializers.CharField(max_length=MAX_OBJECTIVE_LENGTH),
+        max_length=MAX_OBJECTIVES,
+        required=False,
+        help_text="The specific objectives.",
     )
     published_at = serializers.DateTimeField(
         required=False,
@@ -50,9 +70,25 @@ class CallWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = [*EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version"]
-        # Uniqueness and the identifier's format are checked by full_clean() in the
-        # services, with the model's messages.
-        extra_kwargs = {"code": {"validators": []}, "identifier": {"validators": []}}
+        # Uniqueness is checked by full_clean() in the services, with the model's messages;
+        # the identifier's format here too, so that the schema states its pattern.
+        extra_kwargs = {
+            "code": {"validators": []},
+            "identifier": {"validators": [validate_call_identifier]},
+        }
+
+    def to_internal_value(self, data):
+        """The fields' values; a field the API does not take, or only shows, is an error
+        naming it (not silently dropped)."""
+        unexpected = _unexpected_fields(data, self.fields)
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {}
+            raise serializers.ValidationError(detail | unexpected) from None
+        if unexpected:
+            raise serializers.ValidationError(unexpected)
+        return values
 
     def validate(self, attrs: dict) -> dict:
         if self.partial and "version" not in attrs:
@@ -60,6 +96,31 @@ class CallWriteSerializer(serializers.ModelSerializer):
                 {"version": ["Send the version you last read (optimistic locking)."]}
             )
         return attrs
+
+
+class CallChangeSerializer(CallWriteSerializer):
+    """A PATCH: the fields of a call, and its cancellation."""
+
+    cancellation_reason = serializers.CharField(
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        help_text="Cancels the call from now on, with this reason shown to applicants (as in "
+        "the NCP area). A cancellation cannot be undone.",
+    )
+
+    class Meta(CallWriteSerializer.Meta):
+        fields = [*CallWriteSerializer.Meta.fields, "cancellation_reason"]
+
+
+def _unexpected_fields(data, fields) -> dict[str, list[str]]:
+    if not isinstance(data, Mapping):
+        return {}
+    shown = set(CallSerializer().fields)
+    return {
+        name: ["This field is read-only." if name in shown else "Unknown field."]
+        for name in data
+        if name not in fields
+    }
 
 
 def call_create_from(data: dict, *, user) -> Call:
@@ -74,11 +135,13 @@ def call_create_from(data: dict, *, user) -> Call:
 
 @transaction.atomic
 def call_update_from(call: Call, data: dict, *, user) -> Call:
-    """Apply a PATCH: the edit (if any), then publication (if asked), from `version`."""
+    """Apply a PATCH: the edit (if any), then publication and cancellation (if asked), from
+    `version`."""
     version = data["version"]
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     publishing = "published_at" in data and data["published_at"] != call.published_at
-    if fields or "deadlines" in data or "objectives" in data or not publishing:
+    cancelling = "cancellation_reason" in data
+    if fields or "deadlines" in data or "objectives" in data or not (publishing or cancelling):
         call = services.call_update(
             call=call,
             user=user,
@@ -94,6 +157,11 @@ def call_update_from(call: Call, data: dict, *, user) -> Call:
         )
     elif publishing:
         call = services.call_unpublish(call=call, user=user, expected_version=version)
+    if cancelling:
+        version = call.version if publishing else version
+        call = services.call_cancel(
+            call=call, user=user, reason=data["cancellation_reason"], expected_version=version
+        )
     return call
 
 

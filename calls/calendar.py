@@ -7,6 +7,7 @@ from icalendar import Calendar, Event
 
 from calls.models import Deadline
 from portal.site import absolute_url, site_host
+from programmes.validators import without_control_characters
 
 PRODUCT_ID = "-//EU Migration Funding Portal//Deadlines//EN"
 
@@ -32,7 +33,14 @@ def _event(deadline: Deadline) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", deadline.due_at)
     event.add("dtend", deadline.due_at)
-    event.add("summary", f"Deadline{label}: {call.identifier} {call.title}")
-    event.add("description", f"{call.title}\n{call.identifier}\n{url}")
+    title = _line(call.title)
+    event.add("summary", _line(f"Deadline{label}: {call.identifier} {title}"))
+    event.add("description", f"{title}\n{call.identifier}\n{url}")
     event.add("url", url)
     return event
+
+
+def _line(text: str) -> str:
+    """`text` on one line, without the control characters RFC 5545 TEXT cannot hold
+    (the models refuse them, but not in what was stored before)."""
+    return " ".join(without_control_characters(text).split())

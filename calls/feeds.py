@@ -3,14 +3,31 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from portal.feeds import SiteFeed
+from programmes.validators import without_control_characters
 
 FEED_LENGTH = 50
+
+
+class PlainTextAtom1Feed(Atom1Feed):
+    """An Atom feed whose entries leave out the control characters XML 1.0 cannot hold.
+
+    The models refuse them now, but a text stored before (or written by a door that
+    skipped validation) would otherwise fail the whole feed for everyone.
+    """
+
+    def add_item(self, **kwargs):
+        super().add_item(
+            **{
+                name: without_control_characters(value) if isinstance(value, str) else value
+                for name, value in kwargs.items()
+            }
+        )
 
 
 class NewCallsFeed(SiteFeed):
     """Atom feed of the calls most recently published."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("New calls for proposals")
     subtitle = _("Calls for proposals on migration, asylum and integration, newest first.")
     url_name, page_name = "calls_feed", "call_list"

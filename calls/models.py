@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -26,12 +27,35 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programmes.models import OrderedText, Programme
-from programmes.validators import IDENTIFIER_PATTERN, validate_call_identifier
+from programmes.validators import (
+    IDENTIFIER_PATTERN,
+    validate_call_identifier,
+    validate_line_characters,
+    validate_text_characters,
+)
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # EU calls close at 17:00 Brussels time; a source that gives only a date means that.
 DEADLINE_TIME = time(17, 0)
 DEADLINE_BEFORE_OPENING = _("A deadline must come after the call opens.")
+
+# What one call may hold (docs/architecture.md, "Caps"): a call's deadlines and objectives
+# are read with every list of calls, so their number and size bound what a list costs.
+MAX_DEADLINES = 20
+MAX_OBJECTIVES = 30
+MAX_SUMMARY_LENGTH = 2_000
+MAX_DESCRIPTION_LENGTH = 30_000
+MAX_OBJECTIVE_LENGTH = 1_000
+MAX_REASON_LENGTH = 2_000
+
+
+def _text_field(label, *, max_length: int, **kwargs) -> models.TextField:
+    """A long text of at most `max_length` characters and free of control characters.
+
+    A validator, not the field's `max_length`: that one would only size a form field, and
+    changing it rebuilds the table on SQLite, which drops the deadline triggers."""
+    validators = [MaxLengthValidator(max_length), validate_text_characters]
+    return models.TextField(label, validators=validators, **kwargs)
 
 
 def deadline_on(day: date) -> datetime:
@@ -300,10 +324,11 @@ class Call(models.Model):
         validators=[validate_call_identifier],
         help_text=_("For a topic, the identifier of the call it belongs to."),
     )
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(
+    title = models.CharField(_("title"), max_length=300, validators=[validate_line_characters])
+    summary = _text_field(_("summary"), max_length=MAX_SUMMARY_LENGTH, blank=True)
+    description = _text_field(
         _("description"),
+        max_length=MAX_DESCRIPTION_LENGTH,
         blank=True,
         help_text=_("Paragraphs separated by a blank line; lines starting with '- ' are bullets."),
     )
@@ -328,7 +353,9 @@ class Call(models.Model):
         help_text=_("Empty: a draft, seen only by its editors. A future moment schedules it."),
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
-    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True, editable=False)
+    cancellation_reason = _text_field(
+        _("reason for cancellation"), max_length=MAX_REASON_LENGTH, blank=True, editable=False
+    )
     # Optimistic locking: every saved edit increments it; an edit based on an older
     # version is refused (calls/services.py).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -465,7 +492,11 @@ class Deadline(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadlines")
     due_at = models.DateTimeField(_("deadline"))
     label = models.CharField(
-        _("label"), max_length=100, blank=True, help_text=_("e.g. First stage, Cut-off 2")
+        _("label"),
+        max_length=100,
+        blank=True,
+        validators=[validate_line_characters],
+        help_text=_("e.g. First stage, Cut-off 2"),
     )
 
     history = HistoricalRecords()
@@ -499,6 +530,10 @@ class CallObjective(OrderedText):
     """A specific objective a call's proposals should address."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="objectives")
+    text = models.TextField(
+        _("text"),
+        validators=[MaxLengthValidator(MAX_OBJECTIVE_LENGTH), validate_line_characters],
+    )
 
     history = HistoricalRecords()
 
@@ -539,7 +574,7 @@ class CallChange(models.Model):
     )
     old_due_at = models.DateTimeField(_("old deadline"), null=True, blank=True)
     new_due_at = models.DateTimeField(_("new deadline"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = _text_field(_("reason"), max_length=MAX_REASON_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-made_at", "-pk"]

@@ -8,14 +8,22 @@ with `EditConflict`), records who made the change in the history
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import DEADLINE_BEFORE_OPENING, Call, CallChange, CallObjective, Deadline
+from calls.models import (
+    DEADLINE_BEFORE_OPENING,
+    MAX_DEADLINES,
+    MAX_OBJECTIVES,
+    Call,
+    CallChange,
+    CallObjective,
+    Deadline,
+)
 from portal.history import history_user, save_validated
 
 # Fields an editor sets through `call_create` and `call_update`.
@@ -34,6 +42,9 @@ EDITABLE_FIELDS = (
 # What an edit conflict reports besides the editable fields and the publication (which
 # `diff_against` compares): the cancellation, set by `call_cancel` and not editable.
 CANCELLATION_FIELDS = ("cancelled_at", "cancellation_reason")
+# A publication moment this little in the past means "now": the editor's clock, or the
+# time the request took, is behind the server's.
+PUBLICATION_LEEWAY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -73,13 +84,15 @@ def call_create(
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
 ) -> Call:
-    """A new call, a draft unless `published_at` is given."""
+    """A new call, a draft unless `published_at` is given (see `publication_moment`)."""
+    if published_at is not None:
+        published_at = publication_moment(published_at)
     call = Call(**_editable(fields), published_at=published_at)
-    wanted = list(deadlines)
+    wanted, objectives = list(deadlines), _objective_texts(objectives)
     _check_deadlines(call, wanted)
     save_validated(call, user)
     _write_deadlines(call, user, wanted, record=False)
-    _write_objectives(call, user, list(objectives))
+    _write_objectives(call, user, objectives)
     return call
 
 
@@ -99,7 +112,7 @@ def call_update(
     for name, value in _editable(fields).items():
         setattr(call, name, value)
     call.version += 1
-    wanted = list(deadlines)
+    wanted, objectives = list(deadlines), _objective_texts(objectives)
     _check_deadlines(call, wanted)
     record = call.published_at is not None
     # The database triggers compare every write with the stored opening
@@ -112,7 +125,7 @@ def call_update(
     else:
         save_validated(call, user)
         _write_deadlines(call, user, wanted, record=record)
-    _write_objectives(call, user, list(objectives))
+    _write_objectives(call, user, objectives)
     return call
 
 
@@ -120,9 +133,10 @@ def call_update(
 def call_publish(
     *, call: Call, user, at: datetime | None = None, expected_version: int | None = None
 ) -> Call:
-    """Publish now, or schedule publication for the moment `at`."""
+    """Publish now, or schedule publication for the moment `at` (see `publication_moment`)."""
+    published_at = publication_moment(at)
     call = _lock(call, expected_version)
-    call.published_at = at or timezone.now()
+    call.published_at = published_at
     call.version += 1
     save_validated(call, user)
     _record(call, user, CallChange.Kind.PUBLISHED, made_at=call.published_at)
@@ -165,11 +179,11 @@ def call_extend_deadline(
 
 
 @transaction.atomic
-def call_cancel(*, call: Call, user, reason: str) -> Call:
+def call_cancel(*, call: Call, user, reason: str, expected_version: int | None = None) -> Call:
     """Cancel the call from now on; the reason is shown with it."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the call is cancelled.")})
-    call = _lock(call, None)
+    call = _lock(call, expected_version)
     if call.cancelled_at is not None:
         raise ValidationError(_("This call is already cancelled."))
     call.cancelled_at = timezone.now()
@@ -184,6 +198,16 @@ def call_cancel(*, call: Call, user, reason: str) -> Call:
         reason=call.cancellation_reason,
     )
     return call
+
+
+def publication_moment(at: datetime | None) -> datetime:
+    """When a call asked to be published at `at` (None: now) becomes public: `at`, or now
+    for a moment within PUBLICATION_LEEWAY before now. An earlier one is refused: the call
+    would show a publication date before it existed."""
+    now = timezone.now()
+    if at is not None and at < now - PUBLICATION_LEEWAY:
+        raise ValidationError({"published_at": _("A publication cannot be scheduled in the past.")})
+    return max(at or now, now)
 
 
 def call_record_deadline_change(
@@ -243,6 +267,10 @@ def _check_deadlines(call: Call, wanted: list[DeadlineInput]) -> None:
     (the database triggers would otherwise refuse with an IntegrityError)."""
     if not wanted:
         raise ValidationError({"deadlines": _("A call needs at least one deadline.")})
+    if len(wanted) > MAX_DEADLINES:
+        raise ValidationError(
+            {"deadlines": _("A call can have at most %(max)d deadlines.") % {"max": MAX_DEADLINES}}
+        )
     if call.opens_at and any(item.due_at <= call.opens_at for item in wanted):
         raise ValidationError({"deadlines": DEADLINE_BEFORE_OPENING})
 
@@ -282,20 +310,37 @@ def _write_order(item: DeadlineInput, current: dict) -> tuple:
     return (1, item.due_at.timestamp())
 
 
-def _write_objectives(call: Call, user, texts: list[str]) -> None:
-    texts = [text.strip() for text in texts if text.strip()]
-    call.objectives.filter(position__gte=len(texts)).delete()
-    for position, text in enumerate(texts):
-        objective, _created = CallObjective.objects.get_or_create(
-            call=call, position=position, defaults={"text": text}
+def _objective_texts(objectives: Iterable[str]) -> list[str]:
+    """The objectives to write, without blank ones, each checked as the model checks it and
+    at most MAX_OBJECTIVES: before any write, with the errors on `objectives`."""
+    texts = [text.strip() for text in objectives if text.strip()]
+    if len(texts) > MAX_OBJECTIVES:
+        raise ValidationError(
+            {
+                "objectives": _("A call can have at most %(max)d specific objectives.")
+                % {"max": MAX_OBJECTIVES}
+            }
         )
+    for text in texts:
+        try:
+            CallObjective(text=text).clean_fields(exclude=["call", "position"])
+        except ValidationError as error:
+            raise ValidationError({"objectives": error.message_dict["text"]}) from None
+    return texts
+
+
+def _write_objectives(call: Call, user, texts: list[str]) -> None:
+    call.objectives.filter(position__gte=len(texts)).delete()
+    current = {objective.position: objective for objective in call.objectives.all()}
+    for position, text in enumerate(texts):
+        objective = current.get(position) or CallObjective(call=call, position=position)
         if objective.text != text:
             objective.text = text
             save_validated(objective, user)
 
 
 def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:
-    CallChange.objects.create(
+    change = CallChange(
         call=call,
         kind=kind,
         made_by=history_user(user),
@@ -304,3 +349,5 @@ def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_
         new_due_at=new,
         reason=reason,
     )
+    change.full_clean(exclude=["call", "made_by"])  # the reason's characters and length
+    change.save()

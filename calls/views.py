@@ -1,18 +1,24 @@
+import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Max, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.text import get_text_list
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, Deadline
-from programmes.models import ContactPoint
+from programmes.models import ContactPoint, Fund, Programme
+
+logger = logging.getLogger(__name__)
 
 
 def call_list(request):
@@ -86,19 +92,70 @@ def call_calendar(request, identifier: str):
     return _ics_response(body, f"{call.identifier}.ics")
 
 
+# The public calendar of every deadline: from CALENDAR_PAST ago on, at most
+# CALENDAR_LENGTH events (the soonest), built once per state of the public calls (see
+# _calendar_key) and at most once per CALENDAR_CACHE_SECONDS per fund, programme and
+# language (it took 1.1 s to build for every request).
+CALENDAR_PAST = timedelta(days=90)
+CALENDAR_LENGTH = 1000
+CALENDAR_CACHE_SECONDS = 300
+
+
 def deadlines_calendar_view(request):
-    """Every deadline, optionally of one fund (`fund=` code) or programme (`programme=` slug)."""
-    deadlines = (
-        Deadline.objects.filter(call__in=Call.objects.public())
-        .select_related("call")
-        .order_by("due_at")
+    """The deadlines of public calls, optionally of one fund (`fund=` code) or programme
+    (`programme=` slug); an unknown fund or programme is 404. Cached: see CALENDAR_*."""
+    fund = _named(Fund, "code", request.GET.get("fund"))
+    programme = _named(Programme, "slug", request.GET.get("programme"))
+    body = _cached(
+        _calendar_key(fund, programme),
+        lambda: deadlines_calendar(
+            _calendar_deadlines(fund, programme), name=_("Deadlines of EU migration funding calls")
+        ),
     )
-    if fund := request.GET.get("fund"):
-        deadlines = deadlines.filter(call__programme__fund__code=fund)
-    if programme := request.GET.get("programme"):
-        deadlines = deadlines.filter(call__programme__slug=programme)
-    body = deadlines_calendar(deadlines, name=_("Deadlines of EU migration funding calls"))
-    return _ics_response(body, "deadlines.ics")
+    response = _ics_response(body, "deadlines.ics")
+    patch_cache_control(response, public=True, max_age=CALENDAR_CACHE_SECONDS)
+    return response
+
+
+def _cached(key: str, build) -> bytes:
+    """The body cached under `key`, or `build()` cached there. A cache that cannot be
+    reached (Redis down) is passed by, logged: the calendar is then built every time."""
+    try:
+        body = cache.get(key)
+    except Exception:
+        logger.exception("Cache unreachable: the calendar is built without it.")
+        return build()
+    if body is None:
+        body = build()
+        try:
+            cache.set(key, body, CALENDAR_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Cache unreachable: the calendar is not kept.")
+    return body
+
+
+def _calendar_key(fund, programme) -> str:
+    """The cache key of a calendar: changes when a call is published, changed (the services
+    save the call with any change to its deadlines), unpublished or deleted. One query."""
+    public = Call.objects.public().aggregate(count=Count("pk"), changed=Max("updated_at"))
+    changed = public["changed"].timestamp() if public["changed"] else 0
+    state = f"{public['count']}:{changed}"
+    return f"calendar:{get_language()}:{fund and fund.pk}:{programme and programme.pk}:{state}"
+
+
+def _named(model, field: str, value: str | None):
+    return get_object_or_404(model, **{field: value}) if value else None
+
+
+def _calendar_deadlines(fund, programme) -> list[Deadline]:
+    deadlines = Deadline.objects.filter(
+        call__in=Call.objects.public(), due_at__gte=timezone.now() - CALENDAR_PAST
+    )
+    if fund:
+        deadlines = deadlines.filter(call__programme__fund=fund)
+    if programme:
+        deadlines = deadlines.filter(call__programme=programme)
+    return list(deadlines.select_related("call").order_by("due_at", "pk")[:CALENDAR_LENGTH])
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, Call, Deadline
-from calls.services import EDITABLE_FIELDS, DeadlineInput
+from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, MAX_DEADLINES, Call, Deadline
+from calls.services import EDITABLE_FIELDS, DeadlineInput, publication_moment
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
 
@@ -128,7 +128,13 @@ class BaseDeadlineFormSet(forms.BaseFormSet):
 
 
 DeadlineFormSet = forms.formset_factory(
-    DeadlineForm, formset=BaseDeadlineFormSet, extra=1, min_num=1, can_delete=True
+    DeadlineForm,
+    formset=BaseDeadlineFormSet,
+    extra=1,
+    min_num=1,
+    max_num=MAX_DEADLINES,
+    validate_max=True,
+    can_delete=True,
 )
 
 
@@ -155,8 +161,8 @@ class PublicationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("publication") == self.LATER and not cleaned.get("publish_at"):
-            self.add_error("publish_at", _("Give the moment of publication."))
+        if cleaned.get("publication") == self.LATER:
+            _check_publication_moment(self, "publish_at")
         return cleaned
 
     def published_at(self) -> datetime | None:
@@ -178,12 +184,25 @@ class PublishForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("when") == "later" and not cleaned.get("at"):
-            self.add_error("at", _("Give the moment of publication."))
+        if cleaned.get("when") == "later":
+            _check_publication_moment(self, "at")
         return cleaned
 
     def moment(self) -> datetime | None:
         return self.cleaned_data["at"] if self.cleaned_data["when"] == "later" else None
+
+
+def _check_publication_moment(form: forms.Form, field: str) -> None:
+    """The publication moment of `field` is given and not in the past (the services' rule)."""
+    moment = form.cleaned_data.get(field)
+    if moment is None:
+        if field not in form.errors:
+            form.add_error(field, _("Give the moment of publication."))
+        return
+    try:
+        publication_moment(moment)
+    except ValidationError as error:
+        form.add_error(field, error.message_dict["published_at"])
 
 
 class ExtendDeadlineForm(forms.Form):

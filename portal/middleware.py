@@ -1,5 +1,12 @@
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
 from django.utils import translation
@@ -38,3 +45,40 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
     @staticmethod
     def _chose_already(request) -> bool:
         return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+
+class NullCharacterMiddleware:
+    """Refuse a NUL character in what a request names, before anything reads it.
+
+    PostgreSQL cannot hold NUL in text: a lookup with one fails instead of finding
+    nothing, so every address, query parameter or cookie that reaches a query would
+    answer 500. An address with one names nothing (404); a query parameter with one is
+    malformed (400); a cookie with one (a session id) is left out, as if not sent.
+    Forms and the API's fields refuse NUL in what is posted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No such page.")
+        if names := [name for name, value in _query_parts(request) if "\x00" in name + value]:
+            return _bad_query(request, names)
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in name + value]:
+            del request.COOKIES[name]
+        return self.get_response(request)
+
+
+def _query_parts(request):
+    for name, values in request.GET.lists():
+        for value in values:
+            yield name, value
+
+
+def _bad_query(request, names: list[str]) -> HttpResponse:
+    """400, naming the parameters (under /api/, as the API's errors: JSON per parameter)."""
+    message = str(ProhibitNullCharactersValidator.message)
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({name: [message] for name in names}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -42,3 +42,8 @@ urlpatterns += i18n_patterns(
     path("alerts/", include("alerts.urls")),
     prefix_default_language=False,
 )
+
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

@@ -8,14 +8,18 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from programmes.validators import validate_identifier_prefix
+from programmes.validators import (
+    validate_identifier_prefix,
+    validate_line_characters,
+    validate_text_characters,
+)
 
 
 class OrderedText(models.Model):
     """One item of an ordered list shown as bullets (objectives, actions, priorities)."""
 
     position = models.PositiveSmallIntegerField(_("position"))
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), validators=[validate_line_characters])
 
     class Meta:
         abstract = True
@@ -199,15 +203,17 @@ class Programme(models.Model):
     fund = models.ForeignKey(
         Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="programmes"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_line_characters])
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     period_start = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
     period_end = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
     budget = models.DecimalField(
         _("total budget (EUR)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_text_characters])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_text_characters]
+    )
     themes = models.ManyToManyField(
         Theme, verbose_name=_("thematic categories"), blank=True, related_name="programmes"
     )

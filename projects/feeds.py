@@ -1,8 +1,8 @@
 from datetime import datetime, time
 
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from calls.feeds import PlainTextAtom1Feed
 from calls.models import BRUSSELS
 from portal.feeds import SiteFeed
 from projects.models import NewsItem
@@ -13,7 +13,7 @@ FEED_LENGTH = 50
 class NewsFeed(SiteFeed):
     """Atom feed of the dated news items, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("News on EU migration initiatives")
 
     url_name, page_name = "news_feed", "news_list"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from programmes.models import Fund, OrderedText, Organisation, Theme
+from programmes.validators import validate_line_characters, validate_text_characters
 
 
 class Region(models.Model):
@@ -76,7 +77,7 @@ class InitiativeQuerySet(models.QuerySet):
 class Initiative(models.Model):
     """A programme of work run by an implementer, such as ICMPD's Migration Partnership Facility."""
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_line_characters])
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     implementer = models.ForeignKey(
@@ -95,8 +96,10 @@ class Initiative(models.Model):
         blank=True,
         related_name="managed_initiatives",
     )
-    summary = models.TextField(_("summary"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_text_characters])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_text_characters]
+    )
     themes = models.ManyToManyField(
         Theme, verbose_name=_("themes"), blank=True, related_name="initiatives"
     )
@@ -188,12 +191,12 @@ class NewsItemQuerySet(models.QuerySet):
 
 class NewsItem(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_line_characters])
     published_on = models.DateField(
         _("date"), null=True, blank=True, help_text=_("Featured stories may carry no date.")
     )
     is_featured = models.BooleanField(_("featured"), default=False)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), validators=[validate_text_characters])
     initiative = models.ForeignKey(
         Initiative,
         verbose_name=_("initiative"),

@@ -72,3 +72,12 @@ def cache_on(settings):
         }
 
     return use
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts from an empty cache: what another test cached (a calendar built
+    under the same frozen clock) must not answer for it."""
+    from django.core.cache import cache
+
+    cache.clear()

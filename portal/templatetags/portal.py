@@ -1,5 +1,5 @@
-"""Template filters of the portal: formatted text, amounts in euro, call status and deadlines,
-and whether an initiative is ongoing.
+"""Template filters of the portal: formatted text, amounts in euro, moments for HTML, call
+status and deadlines, and whether an initiative is ongoing.
 
 Load with ``{% load portal %}``.
 """
@@ -130,6 +130,19 @@ def eur(value) -> str:
     places = 0 if cents == cents.to_integral_value() else 2
     number = formats.number_format(cents, decimal_pos=places, force_grouping=True)
     return gettext("EUR %(amount)s") % {"amount": number}
+
+
+# --- moments ------------------------------------------------------------------
+
+
+@register.filter(expects_localtime=True)
+def datetime_attribute(moment: datetime) -> str:
+    """``<time datetime="{{ moment|datetime_attribute }}">``: ISO 8601 in the current time
+    zone, to the second. HTML allows at most three digits of a second's fraction; a moment
+    saved with microseconds (`timezone.now()`) would otherwise write six."""
+    if not isinstance(moment, datetime):
+        return ""
+    return moment.replace(microsecond=0).isoformat()
 
 
 # --- calls --------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Writing calls: the permission matrix of every write, then what a write does."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from calls.models import Call, CallChange, deadline_on
 from tests.api.conftest import key_client, make_user
@@ -110,7 +111,7 @@ def test_a_created_call_is_a_draft_its_ncp_sees_and_history_names_them(personas)
 
 
 def test_a_call_created_with_published_at_is_public(personas):
-    body = new_call(published_at="2025-01-01T00:00:00Z")
+    body = new_call(published_at=timezone.now().isoformat())
     assert personas.client("ncp_a").post(URL, body, format="json").status_code == 201
     assert personas.client("anonymous").get(f"{URL}TESTF-2026-AG-NEW-01/").status_code == 200
 
@@ -128,6 +129,15 @@ def test_a_call_created_with_published_at_is_public(personas):
         ({"budget": "-5"}, "non_field_errors", "cannot be negative"),
         ({"programme": "nope"}, "programme", "does not exist"),
         ({"type_of_action": "XX"}, "type_of_action", "not a valid choice"),
+        ({"title": "A bell\x07"}, "title", "invisible control characters"),
+        ({"objectives": ["An objective"] * 31}, "objectives", "no more than 30"),
+        ({"summary": "x" * 2001}, "summary", "at most 2000"),
+        (
+            {"deadlines": [{"due_at": f"2027-02-{d:02d}T17:00:00+01:00"} for d in range(1, 22)]},
+            "deadlines",
+            "no more than 20",
+        ),
+        ({"description": "Escape\x1b"}, "description", "invisible control characters"),
     ],
 )
 def test_invalid_data_is_400_per_field_and_nothing_is_saved(personas, changes, field, message):
@@ -221,7 +231,7 @@ def test_a_patch_can_unpublish_and_publish(personas):
     response = ncp.patch(url, {"published_at": None, "version": 1}, format="json")
     assert response.json()["published_at"] is None
     assert personas.client("anonymous").get(url).status_code == 404
-    again = {"published_at": "2025-01-01T00:00:00Z", "version": response.json()["version"]}
+    again = {"published_at": timezone.now().isoformat(), "version": response.json()["version"]}
     assert ncp.patch(url, again, format="json").json()["published_at"] is not None
     assert personas.client("anonymous").get(url).status_code == 200
 
@@ -229,3 +239,75 @@ def test_a_patch_can_unpublish_and_publish(personas):
 def test_a_write_as_a_form_is_refused(personas):
     form = personas.client("ncp_a").post(URL, "code=1", content_type="multipart/form-data")
     assert form.status_code == 415
+
+
+def test_a_publication_in_the_past_is_400_and_nothing_is_saved(personas):
+    ncp = personas.client("ncp_a")
+    past = (timezone.now() - timedelta(days=1)).isoformat()
+    created = ncp.post(URL, new_call(published_at=past), format="json")
+    assert created.status_code == 400
+    assert created.json() == {"published_at": ["A publication cannot be scheduled in the past."]}
+    assert not Call.objects.filter(code=990001).exists()
+    draft = ncp.post(URL, new_call(), format="json").json()
+    url = f"{URL}{draft['identifier']}/"
+    published = ncp.patch(url, {"published_at": past, "version": draft["version"]}, format="json")
+    assert published.status_code == 400
+    assert list(published.json()) == ["published_at"]
+    assert Call.objects.get(code=990001).published_at is None
+
+
+def test_a_publication_a_moment_ago_is_now(personas):
+    """A client's clock a little behind the server's publishes now, not in the past."""
+    before = timezone.now()
+    body = new_call(published_at=(before - timedelta(minutes=1)).isoformat())
+    response = personas.client("ncp_a").post(URL, body, format="json")
+    assert response.status_code == 201
+    assert Call.objects.get(code=990001).published_at >= before
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ({"closes_at": "2027-01-01T00:00:00Z"}, {"closes_at": ["This field is read-only."]}),
+        ({"cancelled_at": "2027-01-01T00:00:00Z"}, {"cancelled_at": ["This field is read-only."]}),
+        ({"status": "open", "colour": "red"}, {"status": ["This field is read-only."],
+                                                "colour": ["Unknown field."]}),
+        ({"titel": "Typo"}, {"titel": ["Unknown field."]}),
+    ],
+)  # fmt: skip
+def test_a_field_the_api_does_not_take_is_400_naming_it(personas, body, errors):
+    ncp = personas.client("ncp_a")
+    response = ncp.patch(f"{URL}{CALL_A}/", {"version": 1, **body}, format="json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    created = ncp.post(URL, new_call(**body), format="json")
+    assert created.status_code == 400
+    assert created.json() == errors
+    assert Call.objects.get(identifier=CALL_A).version == 1
+    assert not Call.objects.filter(code=990001).exists()
+
+
+def test_unknown_fields_are_named_with_the_other_errors(personas):
+    response = personas.client("ncp_a").post(
+        URL, new_call(title="", cancellation_reason="x"), format="json"
+    )
+    assert response.json() == {
+        "title": ["This field may not be blank."],
+        "cancellation_reason": ["This field is read-only."],
+    }
+
+
+def test_a_patch_with_a_reason_cancels_the_call_as_the_ncp_area_does(personas):
+    ncp, url = personas.client("ncp_a"), f"{URL}{CALL_A}/"
+    response = ncp.patch(url, {"version": 1, "cancellation_reason": "Withdrawn"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["cancellation_reason"] == "Withdrawn"
+    assert response.json()["version"] == 2
+    change = CallChange.objects.get(call__identifier=CALL_A)
+    assert (change.kind, change.reason) == (CallChange.Kind.CANCELLED, "Withdrawn")
+    again = ncp.patch(url, {"version": 2, "cancellation_reason": "Again"}, format="json")
+    assert again.status_code == 400
+    assert again.json() == {"non_field_errors": ["This call is already cancelled."]}
+    stale = ncp.patch(url, {"version": 1, "cancellation_reason": "Late"}, format="json")
+    assert stale.status_code == 409

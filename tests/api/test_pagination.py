@@ -1,5 +1,7 @@
 """Cursor pagination: `next` and `previous` links, `page_size` from 1 to 100."""
 
+import base64
+
 import pytest
 
 from tests.factories import CallFactory
@@ -64,5 +66,14 @@ def test_page_size_100_is_allowed(api, calls):
 def test_an_invalid_cursor_is_404(api, calls, cursor):
     # Not base64; "p=not-a-date" for the updated_at ordering; not ASCII.
     response = api.get(URL, {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
+@pytest.mark.parametrize(
+    "cursor", ["", "!!!", "bm90aGluZw", "eD0x", base64.b64encode(b"x=1").decode()]
+)
+def test_a_cursor_that_does_not_decode_is_404(api, cursor):
+    response = api.get("/api/v1/funds/", {"cursor": cursor})
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid cursor"}

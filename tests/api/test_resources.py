@@ -111,12 +111,13 @@ def test_news_filters(api):
 @pytest.mark.parametrize(
     ("url", "query"),
     [
-        ("/api/v1/initiatives/", {"country": "XX"}),
-        ("/api/v1/initiatives/", {"fund": "NOPE"}),
-        ("/api/v1/initiatives/", {"theme": "nope"}),
-        ("/api/v1/news/", {"initiative": "nope"}),
-        ("/api/v1/news/", {"country": "XX"}),
+        ("/api/v1/initiatives/", {"country": "tr"}),
+        ("/api/v1/initiatives/", {"fund": ""}),
+        ("/api/v1/initiatives/", {"theme": "not a slug"}),
+        ("/api/v1/news/", {"initiative": "not/a/slug"}),
+        ("/api/v1/news/", {"country": "TUR"}),
         ("/api/v1/news/", {"published_after": "last week"}),
+        ("/api/v1/news/", {"published_after": ""}),
         ("/api/v1/news/", {"published_before": "2024-13-01"}),
     ],
 )

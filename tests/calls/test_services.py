@@ -1,8 +1,9 @@
 """The services that change calls: validation, optimistic locking, history, public changes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -126,3 +127,28 @@ def test_publishing_later_schedules_the_call(editor):
     services.call_unpublish(call=call, user=editor)
     call.refresh_from_db()
     assert call.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("ago", "published"),
+    [(timedelta(minutes=4, seconds=59), "now"), (timedelta(minutes=5, seconds=1), None)],
+)
+def test_a_publication_in_the_past_is_refused_beyond_five_minutes(editor, ago, published):
+    at = opening_on(date(2026, 11, 1))
+    with time_machine.travel(at, tick=False):
+        call = CallFactory(published_at=None)
+        if published is None:
+            with pytest.raises(ValidationError) as refused:
+                services.call_publish(call=call, user=editor, at=at - ago)
+            assert refused.value.message_dict == {
+                "published_at": ["A publication cannot be scheduled in the past."]
+            }
+            with pytest.raises(ValidationError):
+                services.call_create(
+                    user=editor, fields=fields(call.programme), published_at=at - ago,
+                    deadlines=[DeadlineInput(deadline_on(date(2027, 2, 1)))],
+                )  # fmt: skip
+        else:
+            services.call_publish(call=call, user=editor, at=at - ago)
+        assert Call.objects.get(pk=call.pk).published_at == (at if published else None)
+        assert CallChange.objects.filter(call=call).count() == (1 if published else 0)

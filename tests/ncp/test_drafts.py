@@ -100,3 +100,21 @@ def test_scheduling_an_existing_draft_from_its_page(signed_in, draft_a):
     assert response.status_code == 302
     published_at = Call.objects.get(pk=draft_a.pk).published_at
     assert published_at == datetime(2025, 4, 1, 9, tzinfo=BRUSSELS)
+
+
+def test_a_publication_cannot_be_scheduled_in_the_past(signed_in, draft_a, programme_a):
+    """CLOCK is 3 March 2025, 10:00 Brussels."""
+    url = reverse("manage_call_publish", args=[draft_a.identifier])
+    response = signed_in.post(url, {"publish-when": "later", "publish-at": "2020-01-01T09:00"})
+    assert response.status_code == 200
+    assert response.context["publish_form"].errors == {
+        "at": ["A publication cannot be scheduled in the past."]
+    }
+    assert Call.objects.get(pk=draft_a.pk).published_at is None
+
+    data = new_call_data(programme_a, publication="later", publish_at="2025-03-03T09:00")
+    created = signed_in.post(reverse("manage_call_create"), data)
+    assert created.context["publication"].errors == {
+        "publish_at": ["A publication cannot be scheduled in the past."]
+    }
+    assert not Call.objects.filter(identifier=NEW_IDENTIFIER).exists()

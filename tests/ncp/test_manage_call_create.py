@@ -34,6 +34,9 @@ def signed_in(client, ncp_a, contact_point_a):
         pytest.param({"code": "900123"}, "code", "already exists", id="duplicate-code"),
         pytest.param({"title": ""}, "title", "This field is required.", id="missing-title"),
         pytest.param(
+            {"title": "A bell\x07"}, "title", "invisible control characters", id="control-character"
+        ),
+        pytest.param(
             {"identifier": "AMIF-2025-AG-NEW-01"},
             "identifier",
             "The identifier code must start with TESTF-.",
