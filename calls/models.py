@@ -180,9 +180,15 @@ class CallQuerySet(models.QuerySet):
     def closed(self, *, at: datetime | None = None) -> "CallQuerySet":
         return self.with_status([CallStatus.CLOSED], at=at)
 
-    def with_status(self, statuses, *, at: datetime | None = None) -> "CallQuerySet":
-        """Calls whose status at `at` (default: now) is any of `statuses`."""
-        return self.filter(_statuses_condition(statuses, at or timezone.now()))
+    def with_status(
+        self, statuses, *, at: datetime | None = None, or_matching: Q | None = None
+    ) -> "CallQuerySet":
+        """Calls whose status at `at` (default: now) is any of `statuses`, or that match
+        `or_matching` whatever their status."""
+        condition = _statuses_condition(statuses, at or timezone.now())
+        if condition and or_matching is not None:
+            condition |= or_matching
+        return self.filter(condition)
 
     def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
         """Open calls with a deadline in the next `days` days after `at`."""

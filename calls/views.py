@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -12,16 +12,21 @@ from django.utils.translation import gettext as _
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, Deadline
+from calls.search_text import identifier_code
 from programmes.models import ContactPoint
 
 
 def call_list(request):
     filters = CallFilter(request.GET)
+    if "page" not in request.GET and (call := filters.exact_call()):
+        return redirect(call)  # an identifier code typed in full: straight to the call
     page = _page_of_calls(filters.qs, request.GET.get("page"))
     today = timezone.localdate(filters.at)
+    facets = filters.facets()
     context = {
         "filter": filters,
-        "facets": filters.facets(),
+        "facets": facets,
+        "hidden_matches": filters.hidden_matches(facets),
         "page": page,
         "now": filters.at,
         "today": today,
@@ -52,6 +57,8 @@ def call_detail(request, identifier: str):
         .exclude(kind=CallChange.Kind.PUBLISHED)
         .order_by("-made_at", "-pk")
     )
+    if canonical := _canonical_identifier(identifier):
+        return redirect("call_detail", canonical, permanent=True)
     call = get_object_or_404(
         Call.objects.public()
         .select_related("programme__fund")
@@ -76,6 +83,8 @@ def call_detail(request, identifier: str):
 
 def call_calendar(request, identifier: str):
     """The call's deadlines as an .ics file to add to a calendar."""
+    if canonical := _canonical_identifier(identifier):
+        return redirect("call_calendar", canonical, permanent=True)
     call = get_object_or_404(
         Call.objects.public().prefetch_related("deadlines"), identifier=identifier
     )
@@ -84,6 +93,19 @@ def call_calendar(request, identifier: str):
         deadline.call = call
     body = deadlines_calendar(deadlines, name=call.identifier)
     return _ics_response(body, f"{call.identifier}.ics")
+
+
+def _canonical_identifier(identifier: str) -> str | None:
+    """The identifier code of the published call `identifier` names in another spelling
+    (case, "_" or spaces for hyphens), when there is one: its URLs redirect there."""
+    canonical = identifier_code(identifier)
+    if (
+        canonical
+        and canonical != identifier
+        and Call.objects.public().filter(identifier=canonical).exists()
+    ):
+        return canonical
+    return None
 
 
 def deadlines_calendar_view(request):
