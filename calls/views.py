@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call, CallChange, Deadline
+from calls.models import Call, CallChange, CallStatus, Deadline
+from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
 from programmes.models import ContactPoint
 
@@ -27,6 +28,8 @@ def call_list(request):
         "filter": filters,
         "facets": facets,
         "hidden_matches": filters.hidden_matches(facets),
+        "suggestion": (suggestion := _suggestion(filters, page, facets)),
+        "suggestion_url": _with_q(request, suggestion),
         "page": page,
         "now": filters.at,
         "today": today,
@@ -34,6 +37,22 @@ def call_list(request):
         "in_30_days": today + timedelta(days=30),
     }
     return render(request, "calls/call_list.html", context)
+
+
+def _suggestion(filters: CallFilter, page, facets: dict) -> str:
+    """A better spelling of the words searched, when they find nothing at all."""
+    q = filters.form.cleaned_data.get("q") if filters.form.is_valid() else None
+    if not q or page.paginator.count or any(facets["status"][s] for s in CallStatus.values):
+        return ""
+    return search_suggestion(filters.queryset, q)
+
+
+def _with_q(request, q: str) -> str:
+    """The query string of this page of results, searching `q` instead."""
+    params = request.GET.copy()
+    params["q"] = q
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
 
 
 def _page_of_calls(calls, number):
