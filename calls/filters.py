@@ -137,15 +137,20 @@ class CallFilter(django_filters.FilterSet):
         )
         return self._sorted(queryset)
 
+    @property
+    def search_text(self) -> str:
+        """The text searched (`q`), if valid."""
+        return self._cleaned("q") or ""
+
     def _identifier_matches(self) -> Q | None:
         """Calls whose identifier code contains the one searched: found whatever their
         status (someone who types a code wants that call, open or not)."""
-        code = identifier_code(self._cleaned("q") or "")
+        code = identifier_code(self.search_text)
         return Q(identifier__contains=code) if code else None
 
     def exact_call(self) -> Call | None:
         """The call whose identifier code the search names exactly, if any (one query)."""
-        code = identifier_code(self._cleaned("q") or "")
+        code = identifier_code(self.search_text)
         return self.queryset.filter(identifier=code).first() if code else None
 
     def hidden_matches(self, facets: dict) -> list[tuple[str, int]]:

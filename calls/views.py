@@ -41,10 +41,10 @@ def call_list(request):
 
 def _suggestion(filters: CallFilter, page, facets: dict) -> str:
     """A better spelling of the words searched, when they find nothing at all."""
-    q = filters.form.cleaned_data.get("q") if filters.form.is_valid() else None
-    if not q or page.paginator.count or any(facets["status"][s] for s in CallStatus.values):
+    found_elsewhere = any(facets["status"][status] for status in CallStatus.values)
+    if not filters.search_text or page.paginator.count or found_elsewhere:
         return ""
-    return search_suggestion(filters.queryset, q)
+    return search_suggestion(filters.queryset, filters.search_text)
 
 
 def _with_q(request, q: str) -> str:
