@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from alerts.models import Notification, Subscriber, Subscription
-from alerts.services import notifications_retry
+from alerts.services import notifications_retry, subscriptions_search_retry
 
 
 class SubscriptionInline(admin.TabularInline):
@@ -39,18 +39,35 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["subscriber", "call", "programme", "search", "created_at", "confirmed_at"]
-    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "programme"]
+    list_display = [
+        "subscriber", "call", "programme", "search", "created_at", "confirmed_at",
+        "search_failed_at",
+    ]  # fmt: skip
+    list_filter = [
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("search_failed_at", admin.EmptyFieldListFilter),
+        "programme",
+    ]
     search_fields = ["subscriber__email", "call__identifier", "search"]
     list_select_related = ["subscriber", "call", "programme"]
     readonly_fields = [
         "subscriber", "call", "programme", "search", "created_at", "confirmed_at",
-        "confirmation_queued_at", "confirmation_sent_at",
+        "confirmation_queued_at", "confirmation_sent_at", "search_failed_at", "search_error",
     ]  # fmt: skip
     fields = readonly_fields
+    actions = ["retry_search"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Run the selected failed saved searches again"))
+    def retry_search(self, request, queryset):
+        count = subscriptions_search_retry(subscriptions=queryset)
+        self.message_user(
+            request,
+            ngettext("%d saved search will run again.", "%d saved searches will run again.", count)
+            % count,
+        )
 
 
 @admin.register(Notification)

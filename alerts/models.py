@@ -91,6 +91,11 @@ class Subscription(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
     # When the confirmation e-mail was last handed to the broker; None when that failed.
     confirmation_queued_at = models.DateTimeField(_("confirmation queued"), null=True, blank=True)
+    # A saved search the database could not run: the sweep records it here and skips
+    # it from then on, so that it costs nobody else their e-mails (alerts/sweep.py);
+    # the admin shows it and can try it again.
+    search_failed_at = models.DateTimeField(_("saved search failed"), null=True, blank=True)
+    search_error = models.TextField(_("saved search error"), blank=True)
 
     objects = SubscriptionQuerySet.as_manager()
 

@@ -168,3 +168,17 @@ def notifications_retry(*, notifications) -> int:
     direct = Notification.objects.filter(pk__in=ids).exclude(kind=Notification.Kind.NEW_CALL)
     queue_notifications(list(direct.values_list("pk", flat=True)))
     return len(ids)
+
+
+def subscription_search_failed(*, subscription: Subscription, at: datetime, error: str) -> None:
+    """Record that the database failed to run `subscription`'s saved search at `at`."""
+    Subscription.objects.filter(pk=subscription.pk).update(
+        search_failed_at=at, search_error=error[:2000]
+    )
+
+
+def subscriptions_search_retry(*, subscriptions) -> int:
+    """Let the sweep run these failed saved searches again; how many there were."""
+    return subscriptions.filter(search_failed_at__isnull=False).update(
+        search_failed_at=None, search_error=""
+    )

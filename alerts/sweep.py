@@ -8,13 +8,14 @@ catches up: whatever is still due is created then, and of several reminders due 
 once only the most recent is sent.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -26,9 +27,15 @@ from alerts.models import (
     Subscription,
     due_reminder_days,
 )
-from alerts.services import confirmations_lost, unconfirmed_forget
+from alerts.services import (
+    confirmations_lost,
+    subscription_search_failed,
+    unconfirmed_forget,
+)
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, CallStatus, Deadline
+
+logger = logging.getLogger(__name__)
 
 # Changes and new calls older than this are not announced any more.
 LOOKBACK = timedelta(days=7)
@@ -189,8 +196,8 @@ def _plan_new_calls(at: datetime) -> int:
         for subscription in followers.filter(programme__in=in_programme)
         for call in in_programme[subscription.programme_id]
     ]
-    for subscription in followers.exclude(search=""):
-        matched = matching(subscription.search, new_calls, at=at).values_list("pk", flat=True)
+    for subscription in followers.exclude(search="").filter(search_failed_at__isnull=True):
+        matched = _matched_ids(subscription, new_calls, at=at)
         pairs += [(subscription, calls[pk]) for pk in matched]
     have = set(
         Notification.objects.filter(kind=Notification.Kind.NEW_CALL, call__in=calls)
@@ -201,6 +208,19 @@ def _plan_new_calls(at: datetime) -> int:
         for subscription, call in pairs
         if call.published_at > subscription.confirmed_at and (subscription.pk, call.pk) not in have
     ])  # fmt: skip
+
+
+def _matched_ids(subscription: Subscription, calls, *, at: datetime) -> list[int]:
+    """The ids of the `calls` a saved search matches. If the database fails to run it,
+    its savepoint is rolled back, the subscription flagged (and skipped by later sweeps)
+    and nothing matched: one bad search must not roll back the sweep for everyone."""
+    try:
+        with transaction.atomic():
+            return list(matching(subscription.search, calls, at=at).values_list("pk", flat=True))
+    except DatabaseError as error:
+        logger.warning("Saved search %s failed: %s", subscription.pk, error)
+        subscription_search_failed(subscription=subscription, at=at, error=str(error))
+        return []
 
 
 def matching(search: str, calls, *, at: datetime):

@@ -4,7 +4,9 @@ Query parameters are part of the public interface (partners link to them):
 `q`, `status` (repeatable; default open and forthcoming), `fund` (code), `programme`
 (slug), `eligible` (participant type slug), `theme` (slug), `closes_after` and
 `closes_before` (dates, Brussels time), `sort` (`closes_at`, `-opens_at`, `relevance`).
-A value that is not valid is reported on the form and not applied.
+A value that is not valid is reported on the form and not applied. What `q` means is
+written in calls/search.py; a call whose identifier code contains the code searched is
+found whatever the status filter says.
 """
 
 from datetime import date, datetime
@@ -12,10 +14,12 @@ from datetime import date, datetime
 import django_filters
 from django import forms
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call, CallQuerySet, CallStatus
+from calls.search_text import identifier_code
 from programmes.models import Fund, ParticipantType, Programme, Theme
 
 DEFAULT_STATUSES = [CallStatus.OPEN, CallStatus.FORTHCOMING]
@@ -126,8 +130,37 @@ class CallFilter(django_filters.FilterSet):
         return getattr(self.form, "cleaned_data", {}).get(name)
 
     def filter_queryset(self, queryset: CallQuerySet) -> CallQuerySet:
-        queryset = super().filter_queryset(queryset).with_status(self.statuses, at=self.at)
+        queryset = (
+            super()
+            .filter_queryset(queryset)
+            .with_status(self.statuses, at=self.at, or_matching=self._identifier_matches())
+        )
         return self._sorted(queryset)
+
+    @property
+    def search_text(self) -> str:
+        """The text searched (`q`), if valid."""
+        return self._cleaned("q") or ""
+
+    def _identifier_matches(self) -> Q | None:
+        """Calls whose identifier code contains the one searched: found whatever their
+        status (someone who types a code wants that call, open or not)."""
+        code = identifier_code(self.search_text)
+        return Q(identifier__contains=code) if code else None
+
+    def exact_call(self) -> Call | None:
+        """The call whose identifier code the search names exactly, if any (one query)."""
+        code = identifier_code(self.search_text)
+        return self.queryset.filter(identifier=code).first() if code else None
+
+    def hidden_matches(self, facets: dict) -> list[tuple[str, int]]:
+        """(status, count) for the statuses not shown that have calls matching the
+        other filters, from the counts of `facets()`: what an empty list hides."""
+        return [
+            (status, facets["status"][status])
+            for status in CallStatus.values
+            if status not in self.statuses and facets["status"][status]
+        ]
 
     def _sorted(self, queryset: CallQuerySet) -> CallQuerySet:
         by_closing = queryset.order_by_closing(at=self.at)

@@ -9,14 +9,13 @@ A deadline is the moment submission closes: a call is open from `opens_at`
 (inclusive) until its last deadline (exclusive).
 """
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connections, models
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from calls.search import SEARCH_CONFIG, SearchFold, search_calls
 from programmes.models import OrderedText, Programme
 from programmes.validators import (
     IDENTIFIER_PATTERN,
@@ -80,18 +80,14 @@ class TypeOfAction(models.TextChoices):
     OPERATING_GRANT = "OG", _("Operating grant")
 
 
-IDENTIFIER_FRAGMENT = re.compile(r"[A-Za-z0-9]*(-[A-Za-z0-9]*)+|[A-Za-z]*[0-9][A-Za-z0-9]*")
-
-# Full-text search runs on PostgreSQL with English stemming; the identifier and title
-# weigh most, then the summary, then the description.
-SEARCH_CONFIG = "english"
-
-
 class SearchDocument(SearchVector):
-    """The weighted text a call is found by: a tsvector on PostgreSQL, NULL elsewhere.
+    """The weighted text a call is found by: a tsvector on PostgreSQL, NULL elsewhere
+    (SQLite has its FTS5 table, calls/search_index.py).
 
     Used as a stored generated column (`Call.search_document`) with a GIN index, so
-    a search reads an index instead of parsing 50,000 descriptions.
+    a search reads an index instead of parsing 50,000 descriptions. The identifier and
+    title weigh most, then the summary, then the description; the text is folded
+    (accents, look-alike letters) as the search folds the words typed (calls/search.py).
     """
 
     def __init__(self):
@@ -99,9 +95,11 @@ class SearchDocument(SearchVector):
 
     def as_sql(self, compiler, connection, **extra):
         vector = (
-            SearchVector("identifier", "title", config=SEARCH_CONFIG, weight="A")
-            + SearchVector("summary", config=SEARCH_CONFIG, weight="B")
-            + SearchVector("description", config=SEARCH_CONFIG, weight="C")
+            SearchVector(
+                SearchFold("identifier"), SearchFold("title"), config=SEARCH_CONFIG, weight="A"
+            )
+            + SearchVector(SearchFold("summary"), config=SEARCH_CONFIG, weight="B")
+            + SearchVector(SearchFold("description"), config=SEARCH_CONFIG, weight="C")
         )
         return compiler.compile(vector.resolve_expression(compiler.query))
 
@@ -206,9 +204,15 @@ class CallQuerySet(models.QuerySet):
     def closed(self, *, at: datetime | None = None) -> "CallQuerySet":
         return self.with_status([CallStatus.CLOSED], at=at)
 
-    def with_status(self, statuses, *, at: datetime | None = None) -> "CallQuerySet":
-        """Calls whose status at `at` (default: now) is any of `statuses`."""
-        return self.filter(_statuses_condition(statuses, at or timezone.now()))
+    def with_status(
+        self, statuses, *, at: datetime | None = None, or_matching: Q | None = None
+    ) -> "CallQuerySet":
+        """Calls whose status at `at` (default: now) is any of `statuses`, or that match
+        `or_matching` whatever their status."""
+        condition = _statuses_condition(statuses, at or timezone.now())
+        if condition and or_matching is not None:
+            condition |= or_matching
+        return self.filter(condition)
 
     def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
         """Open calls with a deadline in the next `days` days after `at`."""
@@ -255,37 +259,9 @@ class CallQuerySet(models.QuerySet):
         )
 
     def search(self, text: str) -> "CallQuerySet":
-        """Calls matching `text`, annotated with `relevance` (higher first).
-
-        An identifier code matching exactly, then partly, comes first. On PostgreSQL the
-        words are matched with stemming and ranked; other databases match substrings.
-        """
-        text = text.strip()
-        code = text.upper()
-        identifier_match = Case(
-            When(identifier=code, then=Value(2.0)),
-            When(identifier__contains=code, then=Value(1.0)),
-            default=Value(0.0),
-        )
-        if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-            matches = Q(search_document=query)
-            if IDENTIFIER_FRAGMENT.fullmatch(text):
-                # A piece of an identifier code ("TF2-AG-CALL-0") may not be a whole
-                # word; only then is the slower substring test worth it.
-                matches |= Q(identifier__contains=code)
-            return (
-                self.alias(
-                    identifier_match=identifier_match,
-                    rank=SearchRank(models.F("search_document"), query),
-                )
-                .filter(matches)
-                .annotate(relevance=models.F("identifier_match") * 10 + models.F("rank"))
-            )
-        words = Q()
-        for field in ("identifier", "title", "summary", "description"):
-            words |= Q(**{f"{field}__icontains": text})
-        return self.filter(words).annotate(relevance=identifier_match)
+        """Calls matching `text`, annotated with `relevance` (higher first): the one
+        search of calls (calls/search.py). Never fails, whatever `text` holds."""
+        return search_calls(self, text)
 
     def closes_between(self, after=None, before=None) -> "CallQuerySet":
         """Calls with a deadline on or after the date `after` and on or before `before`.

@@ -9,6 +9,8 @@ the SQL here stable, since applied migrations rely on it.
 
 from django.db import migrations
 
+from calls.search_index import create_fts_triggers, drop_fts_triggers
+
 MESSAGE = "A deadline must come after the call opens."
 
 POSTGRESQL = f"""
@@ -97,7 +99,8 @@ def sqlite_rebuild_guard(*, schedule: bool = False):
 
     SQLite alters a table by copying it to a new one; triggers that name the table
     fail meanwhile, so they are dropped first and created again after. From migration
-    0004 on, pass `schedule=True` to include the schedule triggers.
+    0004 on, pass `schedule=True` to include the schedule triggers (and the search
+    index's, once migration 0007 made its table; dropping the table would drop them).
     """
 
     def on_sqlite(*actions):
@@ -108,8 +111,8 @@ def sqlite_rebuild_guard(*, schedule: bool = False):
 
         return run
 
-    drops = (drop, drop_schedule) if schedule else (drop,)
-    creates = (create, create_schedule) if schedule else (create,)
+    drops = (drop, drop_schedule, drop_fts_triggers) if schedule else (drop,)
+    creates = (create, create_schedule, create_fts_triggers) if schedule else (create,)
     return (
         migrations.RunPython(on_sqlite(*drops), on_sqlite(*creates)),
         migrations.RunPython(on_sqlite(*creates), on_sqlite(*drops)),

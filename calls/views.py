@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import get_text_list
@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call, CallChange, Deadline
+from calls.models import Call, CallChange, CallStatus, Deadline
+from calls.search_suggestions import search_suggestion
+from calls.search_text import identifier_code
 from programmes.models import ContactPoint, Fund, Programme
 
 logger = logging.getLogger(__name__)
@@ -23,11 +25,17 @@ logger = logging.getLogger(__name__)
 
 def call_list(request):
     filters = CallFilter(request.GET)
+    if "page" not in request.GET and (call := filters.exact_call()):
+        return redirect(call)  # an identifier code typed in full: straight to the call
     page = _page_of_calls(filters.qs, request.GET.get("page"))
     today = timezone.localdate(filters.at)
+    facets = filters.facets()
     context = {
         "filter": filters,
-        "facets": filters.facets(),
+        "facets": facets,
+        "hidden_matches": filters.hidden_matches(facets),
+        "suggestion": (suggestion := _suggestion(filters, page, facets)),
+        "suggestion_url": _with_q(request, suggestion),
         "page": page,
         "now": filters.at,
         "today": today,
@@ -35,6 +43,22 @@ def call_list(request):
         "in_30_days": today + timedelta(days=30),
     }
     return render(request, "calls/call_list.html", context)
+
+
+def _suggestion(filters: CallFilter, page, facets: dict) -> str:
+    """A better spelling of the words searched, when they find nothing at all."""
+    found_elsewhere = any(facets["status"][status] for status in CallStatus.values)
+    if not filters.search_text or page.paginator.count or found_elsewhere:
+        return ""
+    return search_suggestion(filters.queryset, filters.search_text)
+
+
+def _with_q(request, q: str) -> str:
+    """The query string of this page of results, searching `q` instead."""
+    params = request.GET.copy()
+    params["q"] = q
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
 
 
 def _page_of_calls(calls, number):
@@ -58,6 +82,8 @@ def call_detail(request, identifier: str):
         .exclude(kind=CallChange.Kind.PUBLISHED)
         .order_by("-made_at", "-pk")
     )
+    if canonical := _canonical_identifier(identifier):
+        return redirect("call_detail", canonical, permanent=True)
     call = get_object_or_404(
         Call.objects.public()
         .select_related("programme__fund")
@@ -82,6 +108,8 @@ def call_detail(request, identifier: str):
 
 def call_calendar(request, identifier: str):
     """The call's deadlines as an .ics file to add to a calendar."""
+    if canonical := _canonical_identifier(identifier):
+        return redirect("call_calendar", canonical, permanent=True)
     call = get_object_or_404(
         Call.objects.public().prefetch_related("deadlines"), identifier=identifier
     )
@@ -90,6 +118,22 @@ def call_calendar(request, identifier: str):
         deadline.call = call
     body = deadlines_calendar(deadlines, name=call.identifier)
     return _ics_response(body, f"{call.identifier}.ics")
+
+
+def _canonical_identifier(identifier: str) -> str | None:
+    """The identifier of the published call that `identifier` names in another spelling
+    (case, "_" or spaces for hyphens), when there is one: its URLs redirect there. No
+    query for an identifier already spelt as a code is spelt (upper case, hyphens)."""
+    code = identifier_code(identifier)
+    if not code or code == identifier:
+        return None
+    found = (
+        Call.objects.public()
+        .filter(identifier__iexact=code)
+        .values_list("identifier", flat=True)
+        .first()
+    )
+    return found if found != identifier else None
 
 
 # The public calendar of every deadline: from CALENDAR_PAST ago on, at most

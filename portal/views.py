@@ -10,6 +10,9 @@ from programmes.models import Fund
 from projects.models import NewsItem
 
 HOME_LIST_LENGTH = 5
+# Under the home page's search box: an identifier code and words, both of which find
+# calls in the demo data (tests/portal/test_home.py follows them).
+SEARCH_EXAMPLES = ["AMIF-2024", "victims of trafficking"]
 
 
 def home(request):
@@ -34,6 +37,7 @@ def home(request):
         "funds": funds,
         "news": NewsItem.objects.exclude(published_on=None).for_listing()[:HOME_LIST_LENGTH],
         "now": now,
+        "search_examples": SEARCH_EXAMPLES,
     }
     return render(request, "portal/home.html", context)
 

@@ -52,7 +52,7 @@ def test_an_ncp_publishes_a_call_and_extends_its_deadline(site, page: Page):
     sentence = f"Deadline extended from {first:%-d %B %Y} to {extended:%-d %B %Y}"
     expect(page.get_by_text(sentence)).to_be_visible()
     expect(page.get_by_text("More time for applicants")).to_be_visible()
-    page.goto(f"{site}/calls/?q=AMIF-2026-TF2-AG-DEMO-01")
+    page.goto(f"{site}/calls/?q=reception+conditions")  # the identifier in full opens the call
     expect(
         page.get_by_role("link", name="Demonstration call on reception conditions")
     ).to_be_visible()
