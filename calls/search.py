@@ -29,7 +29,7 @@ FTS_WEIGHTS = "10.0, 10.0, 4.0, 1.0"
 
 class SearchFold(models.Func):
     """Text folded as calls/search_text.fold folds it, in SQL: lower case, no accents,
-    look-alike letters made Latin (the function made by migration 0007)."""
+    look-alike letters made Latin (the function made by migration 0008)."""
 
     function = "calls_search_fold"
     output_field = models.TextField()

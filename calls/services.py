@@ -83,9 +83,12 @@ def call_create(
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
+    recorded: bool = False,
 ) -> Call:
-    """A new call, a draft unless `published_at` is given (see `publication_moment`)."""
-    if published_at is not None:
+    """A new call, a draft unless `published_at` is given (see `publication_moment`).
+    `recorded`: `published_at` is when a source records the call was published (the demo
+    data's source pages), kept even when past."""
+    if published_at is not None and not recorded:
         published_at = publication_moment(published_at)
     call = Call(**_editable(fields), published_at=published_at)
     wanted, objectives = list(deadlines), _objective_texts(objectives)
@@ -131,10 +134,16 @@ def call_update(
 
 @transaction.atomic
 def call_publish(
-    *, call: Call, user, at: datetime | None = None, expected_version: int | None = None
+    *,
+    call: Call,
+    user,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+    recorded: bool = False,
 ) -> Call:
-    """Publish now, or schedule publication for the moment `at` (see `publication_moment`)."""
-    published_at = publication_moment(at)
+    """Publish now, or schedule publication for the moment `at` (see `publication_moment`).
+    `recorded`: as for `call_create`."""
+    published_at = at if recorded and at is not None else publication_moment(at)
     call = _lock(call, expected_version)
     call.published_at = published_at
     call.version += 1

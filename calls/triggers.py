@@ -100,7 +100,7 @@ def sqlite_rebuild_guard(*, schedule: bool = False):
     SQLite alters a table by copying it to a new one; triggers that name the table
     fail meanwhile, so they are dropped first and created again after. From migration
     0004 on, pass `schedule=True` to include the schedule triggers (and the search
-    index's, once migration 0007 made its table; dropping the table would drop them).
+    index's, once migration 0008 made its table; dropping the table would drop them).
     """
 
     def on_sqlite(*actions):

@@ -209,7 +209,7 @@ def _write_call(identifier: str, values: dict, due: list, objectives: list, publ
         deadlines = [services.DeadlineInput(due_at=due_at) for due_at in due]
         services.call_create(user=None, fields={"identifier": identifier, **values},
                              deadlines=deadlines, objectives=objectives,
-                             published_at=published_at)  # fmt: skip
+                             published_at=published_at, recorded=True)  # fmt: skip
         return
     kept = {deadline.due_at: deadline.pk for deadline in call.deadlines.all()}
     current = list(call.objectives.values_list("text", flat=True))
@@ -224,7 +224,7 @@ def _write_call(identifier: str, values: dict, due: list, objectives: list, publ
             deadlines=deadlines, objectives=objectives,
         )  # fmt: skip
     if call.published_at != published_at:
-        services.call_publish(call=call, user=None, at=published_at)
+        services.call_publish(call=call, user=None, at=published_at, recorded=True)
 
 
 def _publication(record: dict) -> datetime:

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     before_rebuild, after_rebuild = triggers.sqlite_rebuild_guard()
 
     operations = [
-        # Added when the search learnt to fold text (0007 does it for databases that
+        # Added when the search learnt to fold text (0008 does it for databases that
         # had run this migration): the generated column's expression calls the function.
         UnaccentExtension(),
         migrations.RunPython(

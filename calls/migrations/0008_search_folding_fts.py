@@ -37,7 +37,7 @@ def drop_fts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("calls", "0006_drafts_cancellation_history")]
+    dependencies = [("calls", "0007_hardening_text")]
 
     operations = [
         UnaccentExtension(),
