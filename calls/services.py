@@ -31,6 +31,10 @@ EDITABLE_FIELDS = (
     "budget",
     "opens_at",
 )
+# Who can apply and the themes, set through the `eligibility` argument of `call_create`
+# and `call_update` (the many-to-many ones are written once the call has a row). Empty
+# values mean "as the programme says".
+ELIGIBILITY_FIELDS = ("eligible_participants", "eligible_countries", "themes")
 # What an edit conflict reports besides the editable fields and the publication (which
 # `diff_against` compares): the cancellation, set by `call_cancel` and not editable.
 CANCELLATION_FIELDS = ("cancelled_at", "cancellation_reason")
@@ -72,12 +76,13 @@ def call_create(
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
+    eligibility: dict | None = None,
 ) -> Call:
     """A new call, a draft unless `published_at` is given."""
     call = Call(**_editable(fields), published_at=published_at)
     wanted = list(deadlines)
     _check_deadlines(call, wanted)
-    save_validated(call, user)
+    _write_eligibility(call, user, eligibility)
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, list(objectives))
     return call
@@ -92,8 +97,10 @@ def call_update(
     fields: dict,
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
+    eligibility: dict | None = None,
 ) -> Call:
-    """Save an edit made from `expected_version`; `EditConflict` if the call moved on."""
+    """Save an edit made from `expected_version`; `EditConflict` if the call moved on.
+    `eligibility` (ELIGIBILITY_FIELDS) is left as it was when None."""
     call = _lock(call, expected_version)
     opened_at = call.opens_at
     for name, value in _editable(fields).items():
@@ -108,9 +115,9 @@ def call_update(
     if opened_at is not None and call.opens_at > opened_at:
         call.full_clean()  # the call's own errors first, before any deadline is written
         _write_deadlines(call, user, wanted, record=record)
-        save_validated(call, user)
+        _write_eligibility(call, user, eligibility)
     else:
-        save_validated(call, user)
+        _write_eligibility(call, user, eligibility)
         _write_deadlines(call, user, wanted, record=record)
     _write_objectives(call, user, list(objectives))
     return call
@@ -198,6 +205,19 @@ def call_record_deadline_change(
     else:
         kind = CallChange.Kind.DEADLINE_ADDED if new_due_at else CallChange.Kind.DEADLINE_REMOVED
     _record(call, user, kind, old=old_due_at, new=new_due_at)
+
+
+def _write_eligibility(call: Call, user, eligibility: dict | None) -> None:
+    """Save the call with `eligibility` (None: as it is)."""
+    eligibility = eligibility or {}
+    if unknown := set(eligibility) - set(ELIGIBILITY_FIELDS):
+        raise ValueError(f"Not eligibility: {', '.join(sorted(unknown))}")
+    if "eligible_countries" in eligibility:
+        call.eligible_countries = eligibility["eligible_countries"]
+    save_validated(call, user)
+    for name in ("eligible_participants", "themes"):
+        if name in eligibility:
+            getattr(call, name).set(eligibility[name])
 
 
 def _editable(fields: dict) -> dict:

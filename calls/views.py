@@ -58,6 +58,10 @@ def call_detail(request, identifier: str):
         .prefetch_related(
             "deadlines",
             "objectives",
+            "eligible_participants",
+            "themes",
+            "programme__eligible_participants",
+            "programme__themes",
             Prefetch("programme__contact_points", queryset=contact_points),
             Prefetch("changes", queryset=changes),
         ),

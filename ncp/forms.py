@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, Call, Deadline
-from calls.services import EDITABLE_FIELDS, DeadlineInput
+from calls.services import EDITABLE_FIELDS, ELIGIBILITY_FIELDS, DeadlineInput
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
 
@@ -45,8 +45,10 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = EDITABLE_FIELDS
+        fields = [*EDITABLE_FIELDS, *ELIGIBILITY_FIELDS]
         widgets = {
+            "eligible_participants": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
             "opens_at": DateTimeLocalInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -64,6 +66,9 @@ class CallForm(forms.ModelForm):
 
     def call_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+    def eligibility(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ELIGIBILITY_FIELDS}
 
     def objective_texts(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["objectives"].splitlines()]

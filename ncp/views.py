@@ -103,6 +103,7 @@ def manage_call_create(request):
                 deadlines=formset.deadline_inputs(),
                 objectives=form.objective_texts(),
                 published_at=publication.published_at(),
+                eligibility=form.eligibility(),
             )
         except ValidationError as error:
             forms.add_service_errors(error, form)
@@ -137,6 +138,7 @@ def manage_call_edit(request, call: Call):
                 fields=form.call_fields(),
                 deadlines=formset.deadline_inputs(),
                 objectives=form.objective_texts(),
+                eligibility=form.eligibility(),
             )
         except services.EditConflict as error:
             conflict = _conflict_context(error)

@@ -199,6 +199,7 @@ def _load_calls(records: list[dict]) -> None:
         for due_at in due:
             _upsert(Deadline, {"call": call, "due_at": due_at}, {})
         _set_items(CallObjective, "call", call, r.get("objectives", []))
+        call.themes.set(_by_name(Theme, r.get("themes", [])))
 
 
 def _publication(record: dict) -> datetime:
