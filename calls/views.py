@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -27,8 +28,21 @@ def call_list(request):
         "today": today,
         "in_7_days": today + timedelta(days=7),
         "in_30_days": today + timedelta(days=30),
+        "csv_url": _results_csv_url(filters),
     }
     return render(request, "calls/call_list.html", context)
+
+
+def _results_csv_url(filters: CallFilter) -> str:
+    """The API's CSV of the calls on this page: the same filters (one definition,
+    calls/filters.py), the statuses shown named (the API lists every status by default),
+    without the page's pages, sort and values it could not use."""
+    params = filters.data.copy()
+    for name in ("page", "sort", *filters.form.errors):
+        params.pop(name, None)
+    params.setlist("status", filters.statuses)
+    params["format"] = "csv"
+    return f"{reverse('call-list')}?{params.urlencode()}"
 
 
 def _page_of_calls(calls, number):
