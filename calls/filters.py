@@ -70,11 +70,11 @@ class CallFilter(django_filters.FilterSet):
     )  # fmt: skip
     eligible = django_filters.ModelChoiceFilter(
         label=_("Who can apply"), queryset=ParticipantType.objects.all(), to_field_name="slug",
-        method="filter_eligible", empty_label=_("Anyone"),
+        field_name="eligible_participants", method="filter_eligible", empty_label=_("Anyone"),
     )  # fmt: skip
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug",
-        method="filter_theme", empty_label=_("All themes"),
+        field_name="themes", method="filter_theme", empty_label=_("All themes"),
     )  # fmt: skip
     closes_after = django_filters.DateFilter(
         label=_("Closes on or after"), method="filter_closes_after", widget=DateInput
