@@ -29,8 +29,20 @@ def call_list(request):
         "in_7_days": today + timedelta(days=7),
         "in_30_days": today + timedelta(days=30),
         "csv_url": _results_csv_url(filters),
+        "active_filters": _active_filter_count(filters),
     }
     return render(request, "calls/call_list.html", context)
+
+
+# The filters behind the "Filters (n)" disclosure; the search words stay in view.
+FOLDED_FILTERS = ("fund", "programme", "eligible", "theme", "closes_after", "closes_before")
+
+
+def _active_filter_count(filters: CallFilter) -> int:
+    """How many folded filters narrow the list: each one set, and the statuses when they
+    are not the default ones."""
+    count = sum(1 for name in FOLDED_FILTERS if filters._cleaned(name))
+    return count + (set(filters.statuses) != set(filters.default_statuses))
 
 
 def _results_csv_url(filters: CallFilter) -> str:

@@ -30,6 +30,8 @@ def home(request):
     context = {
         "open_calls": calls.open(at=now)[:HOME_LIST_LENGTH],
         "forthcoming_calls": calls.forthcoming(at=now)[:HOME_LIST_LENGTH],
+        # Shown when nothing is open (latest closed first); not read otherwise.
+        "recently_closed": calls.closed(at=now)[:3],
         "funds": funds,
         "news": NewsItem.objects.exclude(published_on=None).for_listing()[:HOME_LIST_LENGTH],
         "now": now,

@@ -177,6 +177,15 @@ def time_left(due_at: datetime, now: datetime) -> str:
     return ngettext("%(count)d minute left", "%(count)d minutes left", minutes) % {"count": minutes}
 
 
+@register.filter
+def days_until(due_at: datetime, now: datetime) -> int | None:
+    """``{{ deadline.due_at|days_until:now }}``: whole days left (rounded down, as
+    `time_left` counts them), 0 on the last day; None once passed or when missing."""
+    if due_at in (None, "") or now in (None, "") or due_at <= now:
+        return None
+    return (due_at - now).days
+
+
 # --- initiatives ----------------------------------------------------------------
 
 
