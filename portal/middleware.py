@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
 from django.utils import translation
@@ -38,3 +39,27 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
     @staticmethod
     def _chose_already(request) -> bool:
         return settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+
+
+# Pages that show a secret from their address (alert links, password reset links).
+SECRET_PAGES = {"alerts_confirm", "alerts_manage", "alerts_unsubscribe", "password_reset_confirm"}
+
+
+class PublicPageGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware, for pages without secrets only.
+
+    BREACH recovers a secret from the size of compressed pages that also reflect the
+    attacker's input (a search). Public pages hold no secret but the CSRF token of their
+    forms, which Django masks afresh in every response against this very attack. Pages
+    of a signed-in user (their session's data) and pages that show a token from their
+    address are sent uncompressed.
+    """
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if (user is not None and user.is_authenticated) or (
+            match is not None and match.url_name in SECRET_PAGES
+        ):
+            return response
+        return super().process_response(request, response)

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from programmes.models import Fund
@@ -39,6 +42,32 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page names; the static address is
+    looked up per request (the manifest of hashed names exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {settings.SITE_URL}/sitemap.xml"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# The pages about the site itself, linked from the footer: template name and title.
+ABOUT_PAGES = {
+    "legal_notice": _("Legal notice"),
+    "privacy": _("Privacy statement"),
+    "accessibility": _("Accessibility statement"),
+    "contact": _("Contact"),
+}
+
+
+def about_page(request, page: str):
+    context = {
+        "page_title": ABOUT_PAGES[page],
+        "SITE_OPERATOR": settings.SITE_OPERATOR,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "confirm_days": settings.ALERTS_CONFIRM_DAYS,
+        "programmes_url": reverse("programme_list"),
+    }
+    return render(request, f"portal/about/{page}.html", context)
