@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.templatetags.static import static
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
