@@ -4,7 +4,11 @@ Links from e-mails answer GET with a page and a button; only the POST behind the
 acts, so a mail scanner that opens every link confirms or ends nothing.
 """
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,19 +22,34 @@ from alerts.services import subscription_confirm, subscription_request, subscrip
 def alerts_subscribe(request):
     """The target of the subscribe forms on call, programme and /calls/ pages; with GET
     (or after an error) a page of its own."""
+    data = request.GET if request.method == "GET" else request.POST
+    context = {"next": _page_on_this_site(request, data.get("next")) or ""}
     if request.method == "GET":
-        form = SubscribeForm(initial=request.GET.dict())
-        return render(request, "alerts/alerts_subscribe.html", {"form": form})
+        context["form"] = SubscribeForm(initial=request.GET.dict())
+        return render(request, "alerts/alerts_subscribe.html", context)
     form = SubscribeForm(request.POST)
     if not form.is_valid():
-        return render(request, "alerts/alerts_subscribe.html", {"form": form}, status=400)
+        return render(request, "alerts/alerts_subscribe.html", context | {"form": form}, status=400)
     subscription_request(language=get_language(), **form.cleaned_data)
-    return redirect("alerts_subscribe_sent")
+    sent = reverse("alerts_subscribe_sent")
+    if back := _page_on_this_site(request, request.POST.get("next")):
+        sent += "?" + urlencode({"next": back})
+    return redirect(sent)
 
 
 @require_GET
 def alerts_subscribe_sent(request):
-    return render(request, "alerts/alerts_subscribe_sent.html")
+    """ "Back" returns to the page the form was on (`next`, an address of this site)."""
+    back = _page_on_this_site(request, request.GET.get("next")) or reverse("call_list")
+    return render(request, "alerts/alerts_subscribe_sent.html", {"back": back})
+
+
+def _page_on_this_site(request, address: str | None) -> str | None:
+    if address and url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return address
+    return None
 
 
 @require_http_methods(["GET", "POST"])

@@ -306,8 +306,13 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """A call for proposals, or one topic of a call."""
 
+    # National calls have no source portal, hence no code.
     code = models.PositiveIntegerField(
-        _("code"), unique=True, help_text=_("The numeric id the call has in its source portal.")
+        _("code"),
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The numeric id the call has in its source portal, if it has one."),
     )
     identifier = models.CharField(
         _("identifier code"),

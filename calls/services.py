@@ -147,6 +147,18 @@ def call_unpublish(*, call: Call, user, expected_version: int | None = None) -> 
 
 
 @transaction.atomic
+def call_delete_draft(*, call: Call, user) -> None:
+    """Delete a draft that was never public (a call once published has readers who may
+    hold its link; unpublish it instead). Its history keeps who deleted it."""
+    call = _lock(call, None)
+    once_public = call.changes.filter(kind=CallChange.Kind.PUBLISHED).exists()
+    if call.published_at is not None or once_public:
+        raise ValidationError(_("Only a draft that was never published can be deleted."))
+    call._history_user = history_user(user)
+    call.delete()
+
+
+@transaction.atomic
 def call_extend_deadline(
     *, deadline: Deadline, user, due_at: datetime, reason: str = ""
 ) -> Deadline:

@@ -70,6 +70,12 @@ def _page_of_calls(calls, number):
 
 
 def call_detail(request, identifier: str):
+    return call_page(request, Call.objects.public(), identifier)
+
+
+def call_page(request, calls, identifier: str, *, preview: bool = False):
+    """The public page of the call `identifier` among `calls`; `preview`: a draft's,
+    shown to its editors as applicants will see it."""
     contact_points = ContactPoint.objects.select_related("organisation").prefetch_related("persons")
     # What applicants must know, newest first: changes made since the call was published,
     # not those of its draft; its publication itself goes without saying.
@@ -79,9 +85,7 @@ def call_detail(request, identifier: str):
         .order_by("-made_at", "-pk")
     )
     call = get_object_or_404(
-        Call.objects.public()
-        .select_related("programme__fund")
-        .prefetch_related(
+        calls.select_related("programme__fund").prefetch_related(
             "deadlines",
             "objectives",
             "eligible_participants",
@@ -95,6 +99,7 @@ def call_detail(request, identifier: str):
     )
     context = {
         "call": call,
+        "preview": preview,
         "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
         "reminder_days": get_text_list(

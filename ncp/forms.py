@@ -137,6 +137,21 @@ DeadlineFormSet = forms.formset_factory(
 )
 
 
+# The name of the "Add another deadline" button: the form comes back with one more
+# deadline row and what was entered, nothing saved and no error shown (no JavaScript).
+ADD_DEADLINE = "add_deadline"
+
+
+def as_entered(form: forms.Form) -> dict:
+    """What the editor entered in a bound form, as the initial values of a new one."""
+    return {name: form[name].data for name in form.fields}
+
+
+def deadline_rows_as_entered(formset: forms.BaseFormSet) -> list[dict]:
+    """The rows entered, as initial rows: the formset adds one empty row after them."""
+    return [as_entered(form) for form in formset.forms]
+
+
 def deadline_initial(call: Call) -> list[dict]:
     return [{"id": d.pk, "due_at": d.due_at, "label": d.label} for d in call.deadlines.all()]
 
