@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calls.models import DEADLINE_BEFORE_OPENING, Call, CallChange, CallObjective, Deadline
+from calls.models import (
+    DEADLINE_BEFORE_OPENING,
+    Call,
+    CallChange,
+    CallDocument,
+    CallObjective,
+    Deadline,
+)
 from portal.history import history_user, save_validated
 
 # Fields an editor sets through `call_create` and `call_update`.
@@ -60,6 +67,16 @@ class EditConflict(Exception):
 
 
 @dataclass(frozen=True)
+class DocumentInput:
+    """One document of a call as an editor gives it, in the order shown."""
+
+    title: str
+    url: str
+    kind: str = CallDocument.Kind.CALL_TEXT
+    language: str = "en"
+
+
+@dataclass(frozen=True)
 class DeadlineInput:
     """One deadline as an editor gives it; `pk` names an existing one to keep or move."""
 
@@ -77,6 +94,7 @@ def call_create(
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
     eligibility: dict | None = None,
+    documents: Iterable[DocumentInput] | None = None,
 ) -> Call:
     """A new call, a draft unless `published_at` is given."""
     call = Call(**_editable(fields), published_at=published_at)
@@ -85,6 +103,7 @@ def call_create(
     _write_eligibility(call, user, eligibility)
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, list(objectives))
+    _write_documents(call, user, documents)
     return call
 
 
@@ -98,9 +117,10 @@ def call_update(
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
     eligibility: dict | None = None,
+    documents: Iterable[DocumentInput] | None = None,
 ) -> Call:
     """Save an edit made from `expected_version`; `EditConflict` if the call moved on.
-    `eligibility` (ELIGIBILITY_FIELDS) is left as it was when None."""
+    `eligibility` (ELIGIBILITY_FIELDS) and `documents` are left as they were when None."""
     call = _lock(call, expected_version)
     opened_at = call.opens_at
     for name, value in _editable(fields).items():
@@ -120,6 +140,7 @@ def call_update(
         _write_eligibility(call, user, eligibility)
         _write_deadlines(call, user, wanted, record=record)
     _write_objectives(call, user, list(objectives))
+    _write_documents(call, user, documents)
     return call
 
 
@@ -324,6 +345,20 @@ def _write_objectives(call: Call, user, texts: list[str]) -> None:
         if objective.text != text:
             objective.text = text
             save_validated(objective, user)
+
+
+def _write_documents(call: Call, user, documents: Iterable[DocumentInput] | None) -> None:
+    """Make the call's documents `documents`, in that order (None: leave them)."""
+    if documents is None:
+        return
+    wanted = list(documents)
+    call.documents.filter(position__gte=len(wanted)).delete()
+    for position, item in enumerate(wanted):
+        document = call.documents.filter(position=position).first() or CallDocument(call=call)
+        document.position = position
+        document.title, document.url = item.title, item.url
+        document.kind, document.language = item.kind, item.language
+        save_validated(document, user)
 
 
 def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:

@@ -88,6 +88,7 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
         calls.select_related("programme__fund").prefetch_related(
             "deadlines",
             "objectives",
+            "documents",
             "eligible_participants",
             "themes",
             "programme__eligible_participants",

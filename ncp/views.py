@@ -93,15 +93,19 @@ def manage_call_create(request):
     data = request.POST if request.method == "POST" else None
     form = forms.CallForm(data, user=request.user, initial={"programme": programme})
     formset = forms.DeadlineFormSet(data, prefix="deadlines")
+    documents = forms.DocumentFormSet(data, prefix="documents")
     publication = forms.PublicationForm(data, prefix="publication")
     if data is not None and forms.ADD_DEADLINE in data:
         form = forms.CallForm(user=request.user, initial=forms.as_entered(form))
-        initial_rows = forms.deadline_rows_as_entered(formset)
+        initial_rows = forms.rows_as_entered(formset)
         formset = forms.DeadlineFormSet(prefix="deadlines", initial=initial_rows)
+        documents = forms.DocumentFormSet(
+            prefix="documents", initial=forms.rows_as_entered(documents)
+        )
         entered = forms.as_entered(publication)
         publication = forms.PublicationForm(prefix="publication", initial=entered)
         data = None  # nothing to save yet, no error to show
-    if data is not None and _all_valid(form, formset, publication):
+    if data is not None and _all_valid(form, formset, documents, publication):
         if not request.user.has_perm("calls.add_call_to_programme", form.cleaned_data["programme"]):
             raise PermissionDenied
         try:
@@ -112,6 +116,7 @@ def manage_call_create(request):
                 objectives=form.objective_texts(),
                 published_at=publication.published_at(),
                 eligibility=form.eligibility(),
+                documents=documents.document_inputs(),
             )
         except ValidationError as error:
             forms.add_service_errors(error, form)
@@ -121,8 +126,11 @@ def manage_call_create(request):
     context = {
         "form": form,
         "formset": formset,
+        "documents": documents,
         "publication": publication,
-        "errors": forms.error_summary(form, formset, publication) if data is not None else [],
+        "errors": forms.error_summary(form, formset, documents, publication)
+        if data is not None
+        else [],
     }
     return render(request, "ncp/manage_call_create.html", context)
 
@@ -132,18 +140,23 @@ def manage_call_edit(request, call: Call):
     if request.method == "POST":
         form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
         formset = forms.DeadlineFormSet(request.POST, prefix="deadlines")
+        documents = forms.DocumentFormSet(request.POST, prefix="documents")
     else:
         initial = {"version": call.version, "objectives": _objectives_text(call)}
         form = forms.CallEditForm(instance=copy.copy(call), user=request.user, initial=initial)
         formset = forms.DeadlineFormSet(prefix="deadlines", initial=forms.deadline_initial(call))
+        documents = forms.DocumentFormSet(prefix="documents", initial=forms.document_initial(call))
     conflict = None
     adding = forms.ADD_DEADLINE in request.POST
     if adding:
         instance, entered = copy.copy(call), forms.as_entered(form)
         form = forms.CallEditForm(instance=instance, user=request.user, initial=entered)
-        initial_rows = forms.deadline_rows_as_entered(formset)
+        initial_rows = forms.rows_as_entered(formset)
         formset = forms.DeadlineFormSet(prefix="deadlines", initial=initial_rows)
-    elif request.method == "POST" and _all_valid(form, formset):
+        documents = forms.DocumentFormSet(
+            prefix="documents", initial=forms.rows_as_entered(documents)
+        )
+    elif request.method == "POST" and _all_valid(form, formset, documents):
         try:
             call = services.call_update(
                 call=call,
@@ -153,6 +166,7 @@ def manage_call_edit(request, call: Call):
                 deadlines=formset.deadline_inputs(),
                 objectives=form.objective_texts(),
                 eligibility=form.eligibility(),
+                documents=documents.document_inputs(),
             )
         except services.EditConflict as error:
             conflict = _conflict_context(error)
@@ -166,8 +180,9 @@ def manage_call_edit(request, call: Call):
         "call": call,
         "form": form,
         "formset": formset,
+        "documents": documents,
         "conflict": conflict,
-        "errors": forms.error_summary(form, formset)
+        "errors": forms.error_summary(form, formset, documents)
         if request.method == "POST" and not adding
         else [],
     }

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("countries/", include(country_urls)),
     path("regions/", projects_views.region_list, name="region_list"),
     path("news/", projects_views.news_list, name="news_list"),
+    path("news/<slug:slug>/", projects_views.news_detail, name="news_detail"),
     path("legal-notice/", views.about_page, {"page": "legal_notice"}, name="legal_notice"),
     path("privacy/", views.about_page, {"page": "privacy"}, name="privacy"),
     path("accessibility/", views.about_page, {"page": "accessibility"}, name="accessibility"),
