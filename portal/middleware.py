@@ -46,7 +46,8 @@ SECRET_PAGES = {"alerts_confirm", "alerts_manage", "alerts_unsubscribe", "passwo
 
 
 class PublicPageGZipMiddleware(GZipMiddleware):
-    """Django's GZipMiddleware, for pages without secrets only.
+    """Django's GZipMiddleware, for HTML pages without secrets only (static files come
+    compressed from WhiteNoise; the API, feeds and calendars are left as they are).
 
     BREACH recovers a secret from the size of compressed pages that also reflect the
     attacker's input (a search). Public pages hold no secret but the CSRF token of their
@@ -58,8 +59,10 @@ class PublicPageGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         user = getattr(request, "user", None)
         match = getattr(request, "resolver_match", None)
-        if (user is not None and user.is_authenticated) or (
-            match is not None and match.url_name in SECRET_PAGES
+        if (
+            not response.get("Content-Type", "").startswith("text/html")
+            or (user is not None and user.is_authenticated)
+            or (match is not None and match.url_name in SECRET_PAGES)
         ):
             return response
         return super().process_response(request, response)

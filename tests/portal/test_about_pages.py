@@ -57,6 +57,7 @@ def test_public_pages_are_compressed(client, db):
     response = client.get(reverse("call_list"), **GZIP)
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
+    assert not client.get("/api/v1/calls/", **GZIP).has_header("Content-Encoding")
 
 
 def test_pages_with_a_secret_are_not_compressed(client, db):
