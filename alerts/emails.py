@@ -44,7 +44,8 @@ def reminder(notification: Notification) -> EmailMultiAlternatives:
         deadline.call = call
         # The days actually left (a late subscription gets the 3-day reminder 2 days before).
         days_left = (timezone.localdate(deadline.due_at) - timezone.localdate()).days
-        context = {"deadline": deadline, "days": days_left}
+        later = [d for d in call.deadlines.all() if d.due_at > deadline.due_at]
+        context = {"deadline": deadline, "days": days_left, "later_deadlines": later}
         same_for = (call.pk, call.updated_at, deadline.due_at, deadline.label, days_left)
         message = _about_call("reminder", context, notification, same_for=same_for)
     message.attach(_calendar(deadline))
@@ -102,7 +103,14 @@ def _about_call(
 
 
 def _call_context(call: Call) -> dict:
-    return {"call": call, "call_url": absolute_url(call.get_absolute_url())}
+    """The call, its link, and its next deadline (the last once all have passed): a call
+    with several stages is named by the one to meet first, not by its final one."""
+    return {
+        "call": call,
+        "call_url": absolute_url(call.get_absolute_url()),
+        "next_deadline": call.deadline_after(timezone.now()) or call.final_deadline,
+        "deadline_count": len(call.deadlines.all()),
+    }
 
 
 # Thousands of people may get the same reminder, but each with links of their own: the

@@ -10,11 +10,13 @@ Deleting a subscriber deletes their subscriptions and notifications: nothing kee
 address once someone leaves (no history is recorded for these models).
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import BRUSSELS, Call, CallChange
@@ -139,10 +141,30 @@ class Subscription(models.Model):
         return self.Topic.PROGRAMME if self.programme_id else self.Topic.SEARCH
 
     @property
+    def search_in_words(self) -> "SearchInWords":
+        return SearchInWords.of(self.search)
+
+    @property
     def topic_label(self) -> str:
         if self.call_id:
             return self.call.identifier
         return self.programme.title if self.programme_id else f"/calls/?{self.search}"
+
+
+@dataclass(frozen=True)
+class SearchInWords:
+    """A saved search as people say it: its words, its fund and how many other filters
+    narrow it ("New calls matching 'trafficking' in AMIF, and 1 more filter"). No query."""
+
+    words: str
+    fund: str
+    more: int
+
+    @classmethod
+    def of(cls, search: str) -> "SearchInWords":
+        data = QueryDict(search.removeprefix("?"))
+        others = [name for name in data if name not in ("q", "fund") and data.get(name)]
+        return cls(data.get("q", "").strip(), data.get("fund", ""), len(others))
 
 
 # Why a reminder was not sent: one more recent was due for the same deadline.

@@ -4,8 +4,12 @@ Links from e-mails answer GET with a page and a button; only the POST behind the
 acts, so a mail scanner that opens every link confirms or ends nothing.
 """
 
+from urllib.parse import urlencode
+
 from axes.helpers import get_client_ip_address
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,12 +28,14 @@ from alerts.services import (
 def alerts_subscribe(request):
     """The target of the subscribe forms on call, programme and /calls/ pages; with GET
     (or after an error) a page of its own."""
+    data = request.GET if request.method == "GET" else request.POST
+    context = {"next": _page_on_this_site(request, data.get("next")) or ""}
     if request.method == "GET":
-        form = SubscribeForm(initial=request.GET.dict())
-        return render(request, "alerts/alerts_subscribe.html", {"form": form})
+        context["form"] = SubscribeForm(initial=request.GET.dict())
+        return render(request, "alerts/alerts_subscribe.html", context)
     form = SubscribeForm(request.POST)
     if not form.is_valid():
-        return render(request, "alerts/alerts_subscribe.html", {"form": form}, status=400)
+        return render(request, "alerts/alerts_subscribe.html", context | {"form": form}, status=400)
     try:
         subscription_request(
             language=get_language(), client=get_client_ip_address(request) or "",
@@ -37,13 +43,26 @@ def alerts_subscribe(request):
         )  # fmt: skip
     except SubscriptionRefused as refusal:
         form.add_error(None, refusal)
-        return render(request, "alerts/alerts_subscribe.html", {"form": form}, status=429)
-    return redirect("alerts_subscribe_sent")
+        return render(request, "alerts/alerts_subscribe.html", context | {"form": form}, status=429)
+    sent = reverse("alerts_subscribe_sent")
+    if back := _page_on_this_site(request, request.POST.get("next")):
+        sent += "?" + urlencode({"next": back})
+    return redirect(sent)
 
 
 @require_GET
 def alerts_subscribe_sent(request):
-    return render(request, "alerts/alerts_subscribe_sent.html")
+    """ "Back" returns to the page the form was on (`next`, an address of this site)."""
+    back = _page_on_this_site(request, request.GET.get("next")) or reverse("call_list")
+    return render(request, "alerts/alerts_subscribe_sent.html", {"back": back})
+
+
+def _page_on_this_site(request, address: str | None) -> str | None:
+    if address and url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return address
+    return None
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,8 +32,15 @@ def csv_row(call: dict) -> list:
     return [spreadsheet_cell(flat[column]) for column in COLUMNS]
 
 
+# A byte-order mark first: without it Excel reads UTF-8 as the local code page and
+# garbles every accented name; other programs skip it.
+BYTE_ORDER_MARK = "\ufeff"
+
+
 def csv_lines(calls: Iterable[dict]) -> Iterator[str]:
-    """The header, then one line per call, each as soon as it is ready (for streaming)."""
+    """The header, then one line per call, each as soon as it is ready (for streaming).
+    UTF-8 with a byte-order mark, so that spreadsheet programs read it as UTF-8."""
+    yield BYTE_ORDER_MARK
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for cells in chain([COLUMNS], map(csv_row, calls)):

@@ -1,4 +1,10 @@
-"""Deadlines as iCalendar (RFC 5545) for calendar apps: one event per deadline."""
+"""Deadlines as iCalendar (RFC 5545) for calendar apps: one event per deadline.
+
+An event's SEQUENCE is its call's `version`, which every saved change raises, so a
+calendar that already holds the event replaces it with the newer one (RFC 5545 3.8.7.4).
+A cancelled call's deadlines stay in the files as cancelled events (STATUS:CANCELLED):
+dropping them would leave them in the calendars that imported them.
+"""
 
 from collections.abc import Iterable
 
@@ -33,10 +39,14 @@ def _event(deadline: Deadline) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", deadline.due_at)
     event.add("dtend", deadline.due_at)
+    cancelled = call.cancelled_at is not None and call.cancelled_at <= timezone.now()
+    prefix = "Cancelled: " if cancelled else ""
     title = _line(call.title)
-    event.add("summary", _line(f"Deadline{label}: {call.identifier} {title}"))
+    event.add("summary", _line(f"{prefix}Deadline{label}: {call.identifier} {title}"))
     event.add("description", f"{title}\n{call.identifier}\n{url}")
     event.add("url", url)
+    event.add("sequence", call.version)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return event
 
 

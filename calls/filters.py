@@ -74,11 +74,11 @@ class CallFilter(django_filters.FilterSet):
     )  # fmt: skip
     eligible = django_filters.ModelChoiceFilter(
         label=_("Who can apply"), queryset=ParticipantType.objects.all(), to_field_name="slug",
-        field_name="programme__eligible_participants", empty_label=_("Anyone"),
+        field_name="eligible_participants", method="filter_eligible", empty_label=_("Anyone"),
     )  # fmt: skip
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug",
-        field_name="programme__themes", empty_label=_("All themes"),
+        field_name="themes", method="filter_theme", empty_label=_("All themes"),
     )  # fmt: skip
     closes_after = django_filters.DateFilter(
         label=_("Closes on or after"), method="filter_closes_after", widget=DateInput
@@ -103,6 +103,12 @@ class CallFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
         return queryset.search(value)
+
+    def filter_eligible(self, queryset: CallQuerySet, name: str, value) -> CallQuerySet:
+        return queryset.eligible_for(value)
+
+    def filter_theme(self, queryset: CallQuerySet, name: str, value) -> CallQuerySet:
+        return queryset.in_theme(value)
 
     def filter_closes_after(self, queryset, name, value):
         return queryset.closes_between(after=value)

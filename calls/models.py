@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -23,10 +23,11 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from calls.search import SEARCH_CONFIG, SearchFold, search_calls
-from programmes.models import OrderedText, Programme
+from programmes.models import OrderedText, ParticipantType, Programme, Theme
 from programmes.validators import (
     IDENTIFIER_PATTERN,
     validate_call_identifier,
@@ -173,6 +174,17 @@ def closes_from(at: datetime, dues: list[datetime]) -> datetime | None:
     return next((due for due in dues if due > at), dues[-1] if dues else None)
 
 
+def _own_or_programmes(relation, target: str, value) -> Q:
+    """Calls with `value` in their own many-to-many `relation`, or with none of their own
+    and `value` in the programme's relation of the same name. Subqueries, not joins, so
+    that a call is listed once."""
+    own = relation.through.objects.filter(call=OuterRef("pk"))
+    programmes = getattr(Programme, relation.field.name).through.objects.filter(
+        programme=OuterRef("programme_id"), **{target: value}
+    )
+    return Q(Exists(own.filter(**{target: value}))) | (~Q(Exists(own)) & Q(Exists(programmes)))
+
+
 class CallQuerySet(models.QuerySet):
     def editable_by(self, user) -> "CallQuerySet":
         """The calls `user` may edit: superusers all; an NCP those of the programmes of
@@ -275,6 +287,17 @@ class CallQuerySet(models.QuerySet):
             deadlines = deadlines.filter(due_at__lt=opening_on(before + timedelta(days=1)))
         return self.filter(Exists(deadlines))
 
+    def eligible_for(self, participant_type: ParticipantType) -> "CallQuerySet":
+        """Calls `participant_type` may apply to: named on the call, or, for a call that
+        names none, on its programme (the call's list overrides the programme's)."""
+        return self.filter(
+            _own_or_programmes(Call.eligible_participants, "participanttype", participant_type)
+        )
+
+    def in_theme(self, theme: Theme) -> "CallQuerySet":
+        """Calls of `theme`: the call's own themes, or its programme's when it has none."""
+        return self.filter(_own_or_programmes(Call.themes, "theme", theme))
+
     def for_listing(self) -> "CallQuerySet":
         """What a list of calls shows, in a fixed number of queries."""
         return self.select_related("programme__fund").prefetch_related("deadlines")
@@ -283,8 +306,13 @@ class CallQuerySet(models.QuerySet):
 class Call(models.Model):
     """A call for proposals, or one topic of a call."""
 
+    # National calls have no source portal, hence no code.
     code = models.PositiveIntegerField(
-        _("code"), unique=True, help_text=_("The numeric id the call has in its source portal.")
+        _("code"),
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The numeric id the call has in its source portal, if it has one."),
     )
     identifier = models.CharField(
         _("identifier code"),
@@ -322,6 +350,27 @@ class Call(models.Model):
         _("budget (EUR)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     opens_at = models.DateTimeField(_("opening of submission"))
+    # Who can apply: empty means "as the programme says" (Call.applicants(), the filters).
+    eligible_participants = models.ManyToManyField(
+        ParticipantType,
+        verbose_name=_("eligible participant types"),
+        blank=True,
+        related_name="calls",
+        help_text=_("Leave empty when the programme's list applies."),
+    )
+    eligible_countries = CountryField(
+        _("eligible countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("Countries where applicants must be established; empty: not restricted."),
+    )
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("thematic categories"),
+        blank=True,
+        related_name="calls",
+        help_text=_("Leave empty when the programme's categories apply."),
+    )
     published_at = models.DateTimeField(
         _("publication"),
         null=True,
@@ -432,6 +481,17 @@ class Call(models.Model):
             .order_by("sibling_order", "-opens_at", "identifier")
         )
 
+    def applicants(self) -> list[ParticipantType]:
+        """Who can apply: the call's own participant types, else the programme's
+        (prefetch both relations to read them without a query)."""
+        return list(self.eligible_participants.all()) or list(
+            self.programme.eligible_participants.all()
+        )
+
+    def theme_list(self) -> list[Theme]:
+        """The call's thematic categories, else the programme's."""
+        return list(self.themes.all()) or list(self.programme.themes.all())
+
     # Deadlines are read through `self.deadlines.all()`, so a prefetch serves them.
 
     def status_at(self, at: datetime) -> CallStatus:
@@ -521,6 +581,69 @@ class CallObjective(OrderedText):
                 fields=["call", "position"], name="unique_call_objective_position"
             )
         ]
+
+
+# The EU's official languages, named as Django names them (and translates them in
+# templates with `language_name_translated`).
+EU_LANGUAGES = [
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "ga",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+]
+DOCUMENT_LANGUAGES = [
+    (code, name) for code, name in global_settings.LANGUAGES if code in EU_LANGUAGES
+]
+
+
+class CallDocument(models.Model):
+    """A document applicants need (the call text, a guide, a template), as a link."""
+
+    class Kind(models.TextChoices):
+        CALL_TEXT = "call-text", _("Call document")
+        GUIDE = "guide", _("Guide for applicants")
+        TEMPLATE = "template", _("Template or form")
+        FAQ = "faq", _("Questions and answers")
+        OTHER = "other", _("Other document")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("address (URL)"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CALL_TEXT)
+    language = models.CharField(
+        _("language"), max_length=8, choices=DOCUMENT_LANGUAGES, default="en"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CallChange(models.Model):

@@ -21,6 +21,7 @@ from calls.models import (
     MAX_OBJECTIVES,
     Call,
     CallChange,
+    CallDocument,
     CallObjective,
     Deadline,
 )
@@ -39,6 +40,10 @@ EDITABLE_FIELDS = (
     "budget",
     "opens_at",
 )
+# Who can apply and the themes, set through the `eligibility` argument of `call_create`
+# and `call_update` (the many-to-many ones are written once the call has a row). Empty
+# values mean "as the programme says".
+ELIGIBILITY_FIELDS = ("eligible_participants", "eligible_countries", "themes")
 # What an edit conflict reports besides the editable fields and the publication (which
 # `diff_against` compares): the cancellation, set by `call_cancel` and not editable.
 CANCELLATION_FIELDS = ("cancelled_at", "cancellation_reason")
@@ -67,6 +72,16 @@ class EditConflict(Exception):
 
 
 @dataclass(frozen=True)
+class DocumentInput:
+    """One document of a call as an editor gives it, in the order shown."""
+
+    title: str
+    url: str
+    kind: str = CallDocument.Kind.CALL_TEXT
+    language: str = "en"
+
+
+@dataclass(frozen=True)
 class DeadlineInput:
     """One deadline as an editor gives it; `pk` names an existing one to keep or move."""
 
@@ -83,6 +98,8 @@ def call_create(
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
+    eligibility: dict | None = None,
+    documents: Iterable[DocumentInput] | None = None,
     recorded: bool = False,
 ) -> Call:
     """A new call, a draft unless `published_at` is given (see `publication_moment`).
@@ -93,9 +110,10 @@ def call_create(
     call = Call(**_editable(fields), published_at=published_at)
     wanted, objectives = list(deadlines), _objective_texts(objectives)
     _check_deadlines(call, wanted)
-    save_validated(call, user)
+    _write_eligibility(call, user, eligibility)
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, objectives)
+    _write_documents(call, user, documents)
     return call
 
 
@@ -108,8 +126,11 @@ def call_update(
     fields: dict,
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
+    eligibility: dict | None = None,
+    documents: Iterable[DocumentInput] | None = None,
 ) -> Call:
-    """Save an edit made from `expected_version`; `EditConflict` if the call moved on."""
+    """Save an edit made from `expected_version`; `EditConflict` if the call moved on.
+    `eligibility` (ELIGIBILITY_FIELDS) and `documents` are left as they were when None."""
     call = _lock(call, expected_version)
     opened_at = call.opens_at
     for name, value in _editable(fields).items():
@@ -124,11 +145,12 @@ def call_update(
     if opened_at is not None and call.opens_at > opened_at:
         call.full_clean()  # the call's own errors first, before any deadline is written
         _write_deadlines(call, user, wanted, record=record)
-        save_validated(call, user)
+        _write_eligibility(call, user, eligibility)
     else:
-        save_validated(call, user)
+        _write_eligibility(call, user, eligibility)
         _write_deadlines(call, user, wanted, record=record)
     _write_objectives(call, user, objectives)
+    _write_documents(call, user, documents)
     return call
 
 
@@ -160,6 +182,18 @@ def call_unpublish(*, call: Call, user, expected_version: int | None = None) -> 
     call.version += 1
     save_validated(call, user)
     return call
+
+
+@transaction.atomic
+def call_delete_draft(*, call: Call, user) -> None:
+    """Delete a draft that was never public (a call once published has readers who may
+    hold its link; unpublish it instead). Its history keeps who deleted it."""
+    call = _lock(call, None)
+    once_public = call.changes.filter(kind=CallChange.Kind.PUBLISHED).exists()
+    if call.published_at is not None or once_public:
+        raise ValidationError(_("Only a draft that was never published can be deleted."))
+    call._history_user = history_user(user)
+    call.delete()
 
 
 @transaction.atomic
@@ -231,6 +265,19 @@ def call_record_deadline_change(
     else:
         kind = CallChange.Kind.DEADLINE_ADDED if new_due_at else CallChange.Kind.DEADLINE_REMOVED
     _record(call, user, kind, old=old_due_at, new=new_due_at)
+
+
+def _write_eligibility(call: Call, user, eligibility: dict | None) -> None:
+    """Save the call with `eligibility` (None: as it is)."""
+    eligibility = eligibility or {}
+    if unknown := set(eligibility) - set(ELIGIBILITY_FIELDS):
+        raise ValueError(f"Not eligibility: {', '.join(sorted(unknown))}")
+    if "eligible_countries" in eligibility:
+        call.eligible_countries = eligibility["eligible_countries"]
+    save_validated(call, user)
+    for name in ("eligible_participants", "themes"):
+        if name in eligibility:
+            getattr(call, name).set(eligibility[name])
 
 
 def _editable(fields: dict) -> dict:
@@ -346,6 +393,20 @@ def _write_objectives(call: Call, user, texts: list[str]) -> None:
         if objective.text != text:
             objective.text = text
             save_validated(objective, user)
+
+
+def _write_documents(call: Call, user, documents: Iterable[DocumentInput] | None) -> None:
+    """Make the call's documents `documents`, in that order (None: leave them)."""
+    if documents is None:
+        return
+    wanted = list(documents)
+    call.documents.filter(position__gte=len(wanted)).delete()
+    for position, item in enumerate(wanted):
+        document = call.documents.filter(position=position).first() or CallDocument(call=call)
+        document.position = position
+        document.title, document.url = item.title, item.url
+        document.kind, document.language = item.kind, item.language
+        save_validated(document, user)
 
 
 def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:

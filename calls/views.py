@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.text import get_text_list
@@ -41,6 +42,8 @@ def call_list(request):
         "today": today,
         "in_7_days": today + timedelta(days=7),
         "in_30_days": today + timedelta(days=30),
+        "csv_url": _results_csv_url(filters),
+        "active_filters": _active_filter_count(filters),
     }
     return render(request, "calls/call_list.html", context)
 
@@ -59,6 +62,27 @@ def _with_q(request, q: str) -> str:
     params["q"] = q
     params.pop("page", None)
     return f"?{params.urlencode()}"
+# The filters behind the "Filters (n)" disclosure; the search words stay in view.
+FOLDED_FILTERS = ("fund", "programme", "eligible", "theme", "closes_after", "closes_before")
+
+
+def _active_filter_count(filters: CallFilter) -> int:
+    """How many folded filters narrow the list: each one set, and the statuses when they
+    are not the default ones."""
+    count = sum(1 for name in FOLDED_FILTERS if filters._cleaned(name))
+    return count + (set(filters.statuses) != set(filters.default_statuses))
+
+
+def _results_csv_url(filters: CallFilter) -> str:
+    """The API's CSV of the calls on this page: the same filters (one definition,
+    calls/filters.py), the statuses shown named (the API lists every status by default),
+    without the page's pages, sort and values it could not use."""
+    params = filters.data.copy()
+    for name in ("page", "sort", *filters.form.errors):
+        params.pop(name, None)
+    params.setlist("status", filters.statuses)
+    params["format"] = "csv"
+    return f"{reverse('call-list')}?{params.urlencode()}"
 
 
 def _page_of_calls(calls, number):
@@ -74,6 +98,12 @@ def _page_of_calls(calls, number):
 
 
 def call_detail(request, identifier: str):
+    return call_page(request, Call.objects.public(), identifier)
+
+
+def call_page(request, calls, identifier: str, *, preview: bool = False):
+    """The public page of the call `identifier` among `calls`; `preview`: a draft's,
+    shown to its editors as applicants will see it."""
     contact_points = ContactPoint.objects.select_related("organisation").prefetch_related("persons")
     # What applicants must know, newest first: changes made since the call was published,
     # not those of its draft; its publication itself goes without saying.
@@ -85,11 +115,14 @@ def call_detail(request, identifier: str):
     if canonical := _canonical_identifier(identifier):
         return redirect("call_detail", canonical, permanent=True)
     call = get_object_or_404(
-        Call.objects.public()
-        .select_related("programme__fund")
-        .prefetch_related(
+        calls.select_related("programme__fund").prefetch_related(
             "deadlines",
             "objectives",
+            "documents",
+            "eligible_participants",
+            "themes",
+            "programme__eligible_participants",
+            "programme__themes",
             Prefetch("programme__contact_points", queryset=contact_points),
             Prefetch("changes", queryset=changes),
         ),
@@ -97,6 +130,7 @@ def call_detail(request, identifier: str):
     )
     context = {
         "call": call,
+        "preview": preview,
         "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
         "reminder_days": get_text_list(

@@ -10,8 +10,22 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, MAX_DEADLINES, Call, Deadline
-from calls.services import EDITABLE_FIELDS, DeadlineInput, publication_moment
+from calls.models import (
+    BRUSSELS,
+    DEADLINE_BEFORE_OPENING,
+    DOCUMENT_LANGUAGES,
+    MAX_DEADLINES,
+    Call,
+    CallDocument,
+    Deadline,
+)
+from calls.services import (
+    EDITABLE_FIELDS,
+    ELIGIBILITY_FIELDS,
+    DeadlineInput,
+    DocumentInput,
+    publication_moment,
+)
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
 
@@ -45,8 +59,10 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = EDITABLE_FIELDS
+        fields = [*EDITABLE_FIELDS, *ELIGIBILITY_FIELDS]
         widgets = {
+            "eligible_participants": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
             "opens_at": DateTimeLocalInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 10}),
@@ -64,6 +80,9 @@ class CallForm(forms.ModelForm):
 
     def call_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+    def eligibility(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ELIGIBILITY_FIELDS}
 
     def objective_texts(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["objectives"].splitlines()]
@@ -136,6 +155,58 @@ DeadlineFormSet = forms.formset_factory(
     validate_max=True,
     can_delete=True,
 )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    url = forms.URLField(label=_("Address (URL)"), max_length=500, assume_scheme="https")
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CallDocument.Kind.choices, initial=CallDocument.Kind.CALL_TEXT
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=DOCUMENT_LANGUAGES, initial="en")
+
+
+class BaseDocumentFormSet(forms.BaseFormSet):
+    """The call's documents, in order; a blank row is left out, a ticked one removed."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this document")
+
+    def document_inputs(self) -> list[DocumentInput]:
+        fields = ("title", "url", "kind", "language")
+        return [
+            DocumentInput(**{name: form.cleaned_data[name] for name in fields})
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+
+DocumentFormSet = forms.formset_factory(
+    DocumentForm, formset=BaseDocumentFormSet, extra=1, can_delete=True
+)
+
+
+def document_initial(call: Call) -> list[dict]:
+    return [
+        {"title": d.title, "url": d.url, "kind": d.kind, "language": d.language}
+        for d in call.documents.all()
+    ]
+
+
+# The name of the "Add another deadline" button: the form comes back with one more
+# deadline row and what was entered, nothing saved and no error shown (no JavaScript).
+ADD_DEADLINE = "add_deadline"
+
+
+def as_entered(form: forms.Form) -> dict:
+    """What the editor entered in a bound form, as the initial values of a new one."""
+    return {name: form[name].data for name in form.fields}
+
+
+def rows_as_entered(formset: forms.BaseFormSet) -> list[dict]:
+    """The rows entered, as initial rows: the formset adds one empty row after them."""
+    return [as_entered(form) for form in formset.forms]
 
 
 def deadline_initial(call: Call) -> list[dict]:

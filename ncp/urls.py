@@ -7,6 +7,8 @@ urlpatterns = [
     path("calls/new/", views.manage_call_create, name="manage_call_create"),
     path("calls/<str:identifier>/", views.manage_call_detail, name="manage_call_detail"),
     path("calls/<str:identifier>/edit/", views.manage_call_edit, name="manage_call_edit"),
+    path("calls/<str:identifier>/preview/", views.manage_call_preview, name="manage_call_preview"),
+    path("calls/<str:identifier>/delete/", views.manage_call_delete, name="manage_call_delete"),
     path("calls/<str:identifier>/publish/", views.manage_call_publish, name="manage_call_publish"),
     path(
         "calls/<str:identifier>/unpublish/",

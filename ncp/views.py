@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from calls import services
 from calls.models import Call, CallChange, CallStatus, Deadline
+from calls.views import call_page
 from ncp import forms
 from ncp.history import call_history, display_value, person_name
 from ncp.permissions import call_permission_required, contact_point_permission_required
@@ -92,8 +93,19 @@ def manage_call_create(request):
     data = request.POST if request.method == "POST" else None
     form = forms.CallForm(data, user=request.user, initial={"programme": programme})
     formset = forms.DeadlineFormSet(data, prefix="deadlines")
+    documents = forms.DocumentFormSet(data, prefix="documents")
     publication = forms.PublicationForm(data, prefix="publication")
-    if data is not None and _all_valid(form, formset, publication):
+    if data is not None and forms.ADD_DEADLINE in data:
+        form = forms.CallForm(user=request.user, initial=forms.as_entered(form))
+        initial_rows = forms.rows_as_entered(formset)
+        formset = forms.DeadlineFormSet(prefix="deadlines", initial=initial_rows)
+        documents = forms.DocumentFormSet(
+            prefix="documents", initial=forms.rows_as_entered(documents)
+        )
+        entered = forms.as_entered(publication)
+        publication = forms.PublicationForm(prefix="publication", initial=entered)
+        data = None  # nothing to save yet, no error to show
+    if data is not None and _all_valid(form, formset, documents, publication):
         if not request.user.has_perm("calls.add_call_to_programme", form.cleaned_data["programme"]):
             raise PermissionDenied
         try:
@@ -103,6 +115,8 @@ def manage_call_create(request):
                 deadlines=formset.deadline_inputs(),
                 objectives=form.objective_texts(),
                 published_at=publication.published_at(),
+                eligibility=form.eligibility(),
+                documents=documents.document_inputs(),
             )
         except ValidationError as error:
             forms.add_service_errors(error, form)
@@ -112,8 +126,11 @@ def manage_call_create(request):
     context = {
         "form": form,
         "formset": formset,
+        "documents": documents,
         "publication": publication,
-        "errors": forms.error_summary(form, formset, publication) if data is not None else [],
+        "errors": forms.error_summary(form, formset, documents, publication)
+        if data is not None
+        else [],
     }
     return render(request, "ncp/manage_call_create.html", context)
 
@@ -123,12 +140,23 @@ def manage_call_edit(request, call: Call):
     if request.method == "POST":
         form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
         formset = forms.DeadlineFormSet(request.POST, prefix="deadlines")
+        documents = forms.DocumentFormSet(request.POST, prefix="documents")
     else:
         initial = {"version": call.version, "objectives": _objectives_text(call)}
         form = forms.CallEditForm(instance=copy.copy(call), user=request.user, initial=initial)
         formset = forms.DeadlineFormSet(prefix="deadlines", initial=forms.deadline_initial(call))
+        documents = forms.DocumentFormSet(prefix="documents", initial=forms.document_initial(call))
     conflict = None
-    if request.method == "POST" and _all_valid(form, formset):
+    adding = forms.ADD_DEADLINE in request.POST
+    if adding:
+        instance, entered = copy.copy(call), forms.as_entered(form)
+        form = forms.CallEditForm(instance=instance, user=request.user, initial=entered)
+        initial_rows = forms.rows_as_entered(formset)
+        formset = forms.DeadlineFormSet(prefix="deadlines", initial=initial_rows)
+        documents = forms.DocumentFormSet(
+            prefix="documents", initial=forms.rows_as_entered(documents)
+        )
+    elif request.method == "POST" and _all_valid(form, formset, documents):
         try:
             call = services.call_update(
                 call=call,
@@ -137,6 +165,8 @@ def manage_call_edit(request, call: Call):
                 fields=form.call_fields(),
                 deadlines=formset.deadline_inputs(),
                 objectives=form.objective_texts(),
+                eligibility=form.eligibility(),
+                documents=documents.document_inputs(),
             )
         except services.EditConflict as error:
             conflict = _conflict_context(error)
@@ -150,8 +180,11 @@ def manage_call_edit(request, call: Call):
         "call": call,
         "form": form,
         "formset": formset,
+        "documents": documents,
         "conflict": conflict,
-        "errors": forms.error_summary(form, formset) if request.method == "POST" else [],
+        "errors": forms.error_summary(form, formset, documents)
+        if request.method == "POST" and not adding
+        else [],
     }
     return render(request, "ncp/manage_call_edit.html", context)
 
@@ -159,6 +192,24 @@ def manage_call_edit(request, call: Call):
 @call_permission_required
 def manage_call_detail(request, call: Call):
     return _render_detail(request, call)
+
+
+@call_permission_required
+def manage_call_preview(request, call: Call):
+    """The call's public page as applicants will see it, for a draft or a scheduled call."""
+    return call_page(request, Call.objects.filter(pk=call.pk), call.identifier, preview=True)
+
+
+@call_permission_required
+@require_POST
+def manage_call_delete(request, call: Call):
+    try:
+        services.call_delete_draft(call=call, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _to_detail(call)
+    messages.success(request, _("The draft %(identifier)s was deleted.") % _ids(call))
+    return redirect("manage_home")
 
 
 @call_permission_required

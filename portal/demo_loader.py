@@ -197,19 +197,24 @@ def _load_calls(records: list[dict]) -> None:
             "opens_at": _moment(r["opens_on"], opening_on),
         }
         due = [_moment(d, deadline_on) for d in r["deadlines"]]
+        themes = _by_name(Theme, r.get("themes", []))
         try:
-            _write_call(r["identifier"], values, due, r.get("objectives", []), _publication(r))
+            _write_call(r["identifier"], values, due, r.get("objectives", []), themes,
+                        _publication(r))  # fmt: skip
         except ValidationError as error:
             raise DemoDataError(f"Call {r['identifier']}: {error}") from error
 
 
-def _write_call(identifier: str, values: dict, due: list, objectives: list, published_at) -> None:
+def _write_call(
+    identifier: str, values: dict, due: list, objectives: list, themes: list, published_at
+) -> None:
     call = Call.objects.filter(identifier=identifier).first()
     if call is None:
         deadlines = [services.DeadlineInput(due_at=due_at) for due_at in due]
         services.call_create(user=None, fields={"identifier": identifier, **values},
                              deadlines=deadlines, objectives=objectives,
-                             published_at=published_at, recorded=True)  # fmt: skip
+                             published_at=published_at, recorded=True,
+                             eligibility={"themes": themes})  # fmt: skip
         return
     kept = {deadline.due_at: deadline.pk for deadline in call.deadlines.all()}
     current = list(call.objectives.values_list("text", flat=True))
@@ -217,11 +222,12 @@ def _write_call(identifier: str, values: dict, due: list, objectives: list, publ
         any(getattr(call, k) != v for k, v in values.items())
         or set(kept) != set(due)
         or (current != [text.strip() for text in objectives if text.strip()])
+        or set(call.themes.all()) != set(themes)
     ):
         deadlines = [services.DeadlineInput(due_at=d, pk=kept.get(d)) for d in due]
         call = services.call_update(
             call=call, user=None, expected_version=call.version, fields=values,
-            deadlines=deadlines, objectives=objectives,
+            deadlines=deadlines, objectives=objectives, eligibility={"themes": themes},
         )  # fmt: skip
     if call.published_at != published_at:
         services.call_publish(call=call, user=None, at=published_at, recorded=True)

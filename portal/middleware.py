@@ -7,6 +7,7 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path
 from django.utils import translation
@@ -82,3 +83,28 @@ def _bad_query(request, names: list[str]) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({name: [message] for name in names}, status=400)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+# Pages that show a secret from their address (alert links, password reset links).
+SECRET_PAGES = {"alerts_confirm", "alerts_manage", "alerts_unsubscribe", "password_reset_confirm"}
+
+
+class PublicPageGZipMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware, for HTML pages without secrets only (static files come
+    compressed from WhiteNoise; the API, feeds and calendars are left as they are).
+
+    BREACH recovers a secret from the size of compressed pages that also reflect the
+    attacker's input (a search). Public pages hold no secret but the CSRF token of their
+    forms, which Django masks afresh in every response against this very attack. Pages
+    of a signed-in user (their session's data) and pages that show a token from their
+    address are sent uncompressed.
+    """
+
+    def process_response(self, request, response):
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if (
+            not response.get("Content-Type", "").startswith("text/html")
+            or (user is not None and user.is_authenticated)
+            or (match is not None and match.url_name in SECRET_PAGES)
+        ):
+            return response
+        return super().process_response(request, response)

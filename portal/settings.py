@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the address, the query or the cookies.
     "portal.middleware.NullCharacterMiddleware",
+    # Compresses pages that hold no secret (BREACH): see portal/middleware.py.
+    "portal.middleware.PublicPageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +211,9 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Migration Funding Portal <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Named on the legal notice, privacy and accessibility statements and the contact page.
+SITE_OPERATOR = env.str("SITE_OPERATOR", default="the portal's operator")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@localhost")
 
 # --- Accounts ---------------------------------------------------------------
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("calendar/deadlines.ics", deadlines_calendar_view, name="deadlines_calendar"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]
@@ -33,6 +35,11 @@ urlpatterns += i18n_patterns(
     path("countries/", include(country_urls)),
     path("regions/", projects_views.region_list, name="region_list"),
     path("news/", projects_views.news_list, name="news_list"),
+    path("news/<slug:slug>/", projects_views.news_detail, name="news_detail"),
+    path("legal-notice/", views.about_page, {"page": "legal_notice"}, name="legal_notice"),
+    path("privacy/", views.about_page, {"page": "privacy"}, name="privacy"),
+    path("accessibility/", views.about_page, {"page": "accessibility"}, name="accessibility"),
+    path("contact/", views.about_page, {"page": "contact"}, name="contact"),
     # Inside the prefixed patterns so that the switcher on a French page posts to
     # /fr/i18n/setlang/, where Django can translate the French "next" address back.
     path("i18n/", include("django.conf.urls.i18n")),

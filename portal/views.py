@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
 from portal.site import absolute_url
@@ -34,6 +37,8 @@ def home(request):
     context = {
         "open_calls": calls.open(at=now)[:HOME_LIST_LENGTH],
         "forthcoming_calls": calls.forthcoming(at=now)[:HOME_LIST_LENGTH],
+        # Shown when nothing is open (latest closed first); not read otherwise.
+        "recently_closed": calls.closed(at=now)[:3],
         "funds": funds,
         "news": NewsItem.objects.exclude(published_on=None).for_listing()[:HOME_LIST_LENGTH],
         "now": now,
@@ -42,6 +47,32 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page names; the static address is
+    looked up per request (the manifest of hashed names exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {absolute_url(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# The pages about the site itself, linked from the footer: template name and title.
+ABOUT_PAGES = {
+    "legal_notice": _("Legal notice"),
+    "privacy": _("Privacy statement"),
+    "accessibility": _("Accessibility statement"),
+    "contact": _("Contact"),
+}
+
+
+def about_page(request, page: str):
+    context = {
+        "page_title": ABOUT_PAGES[page],
+        "SITE_OPERATOR": settings.SITE_OPERATOR,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "confirm_days": settings.ALERTS_CONFIRM_DAYS,
+        "programmes_url": reverse("programme_list"),
+    }
+    return render(request, f"portal/about/{page}.html", context)

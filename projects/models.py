@@ -220,7 +220,7 @@ class NewsItem(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('news_list')}#{self.slug}"
+        return reverse("news_detail", args=[self.slug])
 
 
 class SupportFigure(models.Model):

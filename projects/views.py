@@ -91,6 +91,14 @@ def region_list(request):
     return render(request, "projects/region_list.html", {"regions": regions})
 
 
+def news_detail(request, slug: str):
+    """One news item on a page of its own (the list is paged, so an anchor may miss it)."""
+    news = NewsItem.objects.for_listing()
+    return render(
+        request, "projects/news_detail.html", {"item": get_object_or_404(news, slug=slug)}
+    )
+
+
 def news_list(request):
     news = NewsItem.objects.for_listing()
     page = Paginator(news, NEWS_PER_PAGE).get_page(request.GET.get("page"))

@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils import formats
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext, ngettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
@@ -188,6 +188,26 @@ def time_left(due_at: datetime, now: datetime) -> str:
         return ngettext("%(count)d hour left", "%(count)d hours left", hours) % {"count": hours}
     minutes = max(1, rest // 60)
     return ngettext("%(count)d minute left", "%(count)d minutes left", minutes) % {"count": minutes}
+
+
+@register.filter
+def days_until(due_at: datetime, now: datetime) -> int | None:
+    """``{{ deadline.due_at|days_until:now }}``: whole days left (rounded down, as
+    `time_left` counts them), 0 on the last day; None once passed or when missing."""
+    if due_at in (None, "") or now in (None, "") or due_at <= now:
+        return None
+    return (due_at - now).days
+
+
+# The language the portal's data (titles, summaries, descriptions) is written in.
+DATA_LANGUAGE = "en"
+
+
+@register.simple_tag
+def data_lang() -> str:
+    """``<h1{% data_lang %}>``: ` lang="en"` on a page in another language, so that
+    screen readers read the English data in English (WCAG 3.1.2); nothing on English pages."""
+    return mark_safe(f' lang="{DATA_LANGUAGE}"') if get_language() != DATA_LANGUAGE else ""
 
 
 # --- initiatives ----------------------------------------------------------------

@@ -1,11 +1,16 @@
 """An applicant searches, opens a call, takes its deadline into a calendar, reads in French."""
 
 import re
+from datetime import UTC, datetime
 
+import time_machine
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 
+# The day before THB-01's deadline: it is open and offers its calendar (the server runs
+# in this process, so the travel moves its clock too).
+@time_machine.travel(datetime(2024, 8, 20, 12, tzinfo=UTC))
 def test_search_open_a_call_and_download_its_calendar(site, page: Page):
     page.goto(f"{site}/calls/")
     page.get_by_label("Search by word or identifier code").fill("trafficking")
@@ -13,6 +18,7 @@ def test_search_open_a_call_and_download_its_calendar(site, page: Page):
     page.get_by_role("button", name="Show calls").click()
     expect(page).to_have_url(re.compile(r"q=trafficking"))
     expect(page.get_by_role("heading", name="2 calls found")).to_be_visible()
+    expect(page.get_by_text("1 day left")).to_be_visible()
 
     page.get_by_role("link", name=re.compile("^Call for proposals on the assistance")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Call for proposals on the")

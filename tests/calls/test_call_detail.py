@@ -61,7 +61,8 @@ def test_an_unknown_identifier_is_not_found(client):
 
 
 def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    # The call, its deadlines, objectives, changes since publication, contact points and
-    # their persons, the related calls and their deadlines.
-    with django_assert_max_num_queries(8):
+    # The call, its deadlines, objectives, documents, changes since publication, contact points and
+    # their persons, who can apply (the call's and its programme's participant types and
+    # themes), the related calls and their deadlines.
+    with django_assert_max_num_queries(13):
         page(client, "AMIF-2024-TF2-AG-THB-01")

@@ -28,6 +28,19 @@ def deadlines_data(rows: list[dict], *, initial: int = 0) -> dict:
     return data
 
 
+def documents_data(rows: list[dict]) -> dict:
+    """The documents formset as a browser sends it (rows of title, url, kind, language)."""
+    data = {"documents-TOTAL_FORMS": str(len(rows)), "documents-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        for name in ("title", "url", "kind", "language"):
+            data[f"documents-{index}-{name}"] = row.get(name, "")
+    return data
+
+
+# The empty document row of the form, as sent when left blank.
+BLANK_DOCUMENT = {"kind": "call-text", "language": "en"}
+
+
 def new_call_data(programme, *, publication: str = "draft", publish_at: str = "", **fields):
     """A valid new call of `programme`, opening 1 April 2025, closing 30 September 2025."""
     deadlines = fields.pop("deadlines", [{"due_at": "2025-09-30T17:00", "label": ""}, {}])
@@ -45,6 +58,7 @@ def new_call_data(programme, *, publication: str = "draft", publish_at: str = ""
         "opens_at": "2025-04-01T00:00",
         "publication-publication": publication,
         "publication-publish_at": publish_at,
+        **documents_data([BLANK_DOCUMENT]),
     }
     data.update(fields)
     data.update(deadlines_data(deadlines))
@@ -62,7 +76,7 @@ def edit_call_data(call: Call, *, version: int | None = None, **fields) -> dict:
         "programme": str(call.programme_id),
         "identifier": call.identifier,
         "parent_identifier": call.parent_identifier,
-        "code": str(call.code),
+        "code": "" if call.code is None else str(call.code),
         "title": call.title,
         "summary": call.summary,
         "description": call.description,
@@ -70,6 +84,13 @@ def edit_call_data(call: Call, *, version: int | None = None, **fields) -> dict:
         "type_of_action": call.type_of_action,
         "budget": "" if call.budget is None else str(call.budget),
         "opens_at": local(call.opens_at),
+        **documents_data(
+            [
+                {"title": d.title, "url": d.url, "kind": d.kind, "language": d.language}
+                for d in call.documents.all()
+            ]
+            + [BLANK_DOCUMENT]
+        ),
     }
     data.update(fields)
     data.update(deadlines_data(deadlines, initial=len(rows)))

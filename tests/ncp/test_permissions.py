@@ -33,6 +33,9 @@ MATRIX = {
     ("POST", "extend"): ("login", "done", 404, 404, "done"),
     ("GET", "cancel"): ("login", 405, 404, 404, 405),
     ("POST", "cancel"): ("login", "done", 404, 404, "done"),
+    ("GET", "preview"): ("login", "ok", 404, 404, "ok"),
+    ("GET", "delete"): ("login", 405, 404, 404, 405),
+    ("POST", "delete"): ("login", "done", 404, 404, "done"),
     ("GET", "contact_point"): ("login", "ok", 403, 403, "ok"),
     ("POST", "contact_point"): ("login", "done", 403, 403, "done"),
     ("GET", "admin"): ("admin-login", "admin-login", "admin-login", "ok", "ok"),
@@ -72,6 +75,8 @@ def targets(call_a, draft_a, contact_point_a, programme_a):
             {"extend-deadline": deadline.pk, "extend-due_at": "2025-07-15T17:00"},
         ),
         "cancel": (on_call("manage_call_cancel"), {"cancel-reason": "Budget withdrawn"}),
+        "preview": (on_call("manage_call_preview", draft_a), {}),
+        "delete": (on_call("manage_call_delete", draft_a), {}),
         "contact_point": (
             reverse("manage_contact_point_edit", args=[contact_point_a.slug]),
             contact_point_data(contact_point_a, [{"name": "Eleni Georgiou"}], phone="+357 1"),
