@@ -732,3 +732,36 @@ class CallChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call.identifier}: {self.get_kind_display()}"
+
+
+class ImportRun(models.Model):
+    """One import from the EU Funding & Tenders Portal (`manage.py import_ft`, or the sync
+    task): what it read and did, for the admin."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        PARTIAL = "partial", _("Finished, source read in part")
+        FAILED = "failed", _("Failed: nothing could be read")
+
+    source = models.CharField(_("source"), max_length=500)
+    all_programmes = models.BooleanField(_("all programmes"), default=False)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome, default=Outcome.RUNNING
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    withdrawn = models.PositiveIntegerField(_("marked as gone from the source"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import from F&T")
+        verbose_name_plural = _("imports from F&T")
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.started_at:%Y-%m-%d %H:%M})"
