@@ -88,6 +88,7 @@ def call_create(
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
     published_at: datetime | None = None,
+    contact_points: Iterable | None = None,
 ) -> Call:
     """A new call, a draft unless `published_at` is given."""
     call = Call(**_editable(fields), published_at=published_at)
@@ -96,6 +97,8 @@ def call_create(
     save_validated(call, user)
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, list(objectives))
+    if contact_points is not None:
+        call.contact_points.set(contact_points)
     return call
 
 
@@ -108,8 +111,11 @@ def call_update(
     fields: dict,
     deadlines: Iterable[DeadlineInput],
     objectives: Iterable[str] = (),
+    contact_points: Iterable | None = None,
 ) -> Call:
-    """Save an edit made from `expected_version`; `EditConflict` if the call moved on."""
+    """Save an edit made from `expected_version`; `EditConflict` if the call moved on.
+    `contact_points` (the national ones applicants may ask), when given, replace the
+    call's."""
     call = _lock(call, expected_version)
     wanted = list(deadlines)
     _refuse_source_fields(call, _editable(fields), wanted)
@@ -120,6 +126,8 @@ def call_update(
     _check_deadlines(call, wanted)
     _save_with_deadlines(call, user, wanted, opened_at, record=call.published_at is not None)
     _write_objectives(call, user, list(objectives))
+    if contact_points is not None:
+        call.contact_points.set(contact_points)
     return call
 
 

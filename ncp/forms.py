@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, Call, Deadline
+from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, FT_OWNED_FIELDS, Call, Deadline
 from calls.services import EDITABLE_FIELDS, DeadlineInput
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
@@ -30,6 +30,9 @@ def moment_field(label, *, required: bool = True, help_text="") -> forms.DateTim
     return forms.DateTimeField(
         label=label, required=required, help_text=help_text, widget=DateTimeLocalInput()
     )
+
+
+FROM_FT = _("From the EU Funding & Tenders Portal, which keeps it up to date.")
 
 
 class CallForm(forms.ModelForm):
@@ -56,11 +59,27 @@ class CallForm(forms.ModelForm):
             "opens_at": _("Brussels time."),
         }
 
+    contact_points = forms.ModelMultipleChoiceField(
+        label=_("National contact points"),
+        queryset=ContactPoint.objects.filter(level=ContactPoint.Level.NATIONAL),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Those applicants of your country can ask about this call."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.managed_by(user).select_related(
             "fund"
         )
+        if self.instance.pk:
+            self.initial.setdefault("contact_points", list(self.instance.contact_points.all()))
+        if self.instance.is_imported:
+            # What the EU Funding & Tenders Portal gives is shown, not editable: the form
+            # keeps the stored values whatever is posted.
+            for name in set(FT_OWNED_FIELDS) & set(self.fields):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = FROM_FT
 
     def call_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

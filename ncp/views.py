@@ -103,6 +103,7 @@ def manage_call_create(request):
                 deadlines=formset.deadline_inputs(),
                 objectives=form.objective_texts(),
                 published_at=publication.published_at(),
+                contact_points=form.cleaned_data["contact_points"],
             )
         except ValidationError as error:
             forms.add_service_errors(error, form)
@@ -120,7 +121,11 @@ def manage_call_create(request):
 
 @call_permission_required
 def manage_call_edit(request, call: Call):
-    if request.method == "POST":
+    if request.method == "POST" and call.is_imported:
+        # F&T's deadlines are not in the form; the stored ones are kept.
+        form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
+        formset = forms.DeadlineFormSet(prefix="deadlines", initial=forms.deadline_initial(call))
+    elif request.method == "POST":
         form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
         formset = forms.DeadlineFormSet(request.POST, prefix="deadlines")
     else:
@@ -128,15 +133,20 @@ def manage_call_edit(request, call: Call):
         form = forms.CallEditForm(instance=copy.copy(call), user=request.user, initial=initial)
         formset = forms.DeadlineFormSet(prefix="deadlines", initial=forms.deadline_initial(call))
     conflict = None
-    if request.method == "POST" and _all_valid(form, formset):
+    if request.method == "POST" and (
+        form.is_valid() if call.is_imported else _all_valid(form, formset)
+    ):
         try:
             call = services.call_update(
                 call=call,
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
                 fields=form.call_fields(),
-                deadlines=formset.deadline_inputs(),
+                deadlines=_stored_deadlines(call)
+                if call.is_imported
+                else formset.deadline_inputs(),
                 objectives=form.objective_texts(),
+                contact_points=form.cleaned_data["contact_points"],
             )
         except services.EditConflict as error:
             conflict = _conflict_context(error)
@@ -300,6 +310,10 @@ def _all_valid(*forms_and_formsets) -> bool:
             item.opens_at = forms_and_formsets[0].cleaned_data.get("opens_at")
         valid = item.is_valid() and valid
     return valid
+
+
+def _stored_deadlines(call: Call) -> list[services.DeadlineInput]:
+    return [services.DeadlineInput(d.due_at, d.label, d.pk) for d in call.deadlines.all()]
 
 
 def _objectives_text(call: Call) -> str:

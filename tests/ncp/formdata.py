@@ -70,6 +70,10 @@ def edit_call_data(call: Call, *, version: int | None = None, **fields) -> dict:
         "type_of_action": call.type_of_action,
         "budget": "" if call.budget is None else str(call.budget),
         "opens_at": local(call.opens_at),
+        "official_url": call.official_url,
+        "apply_url": call.apply_url,
+        "national_note": call.national_note,
+        "contact_points": [str(pk) for pk in call.contact_points.values_list("pk", flat=True)],
     }
     data.update(fields)
     data.update(deadlines_data(deadlines, initial=len(rows)))
