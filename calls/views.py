@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call, CallChange, Deadline
+from calls.models import Call, CallChange, Deadline, ParentCall
 from programmes.models import ContactPoint
+
+# The other topics of a call shown on a topic's page; the call's page lists them all.
+TOPICS_SHOWN = 20
 
 
 def call_list(request):
@@ -60,11 +63,16 @@ def call_detail(request, identifier: str):
             "objectives",
             Prefetch("programme__contact_points", queryset=contact_points),
             Prefetch("changes", queryset=changes),
+            Prefetch("contact_points", queryset=contact_points),
         ),
         identifier=identifier,
     )
     context = {
         "call": call,
+        "parent": ParentCall.objects.filter(identifier=call.parent_identifier).first()
+        if call.parent_identifier
+        else None,
+        "topics": call.topics().public().for_listing().order_by("identifier")[:TOPICS_SHOWN],
         "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
         "reminder_days": get_text_list(
@@ -72,6 +80,22 @@ def call_detail(request, identifier: str):
         ),
     }
     return render(request, "calls/call_detail.html", context)
+
+
+def parent_call_detail(request, identifier: str):
+    """A call of topics: what the source says of it, and its public topics with their
+    status and deadlines (a fixed number of queries)."""
+    parent = ParentCall.objects.filter(identifier=identifier).first()
+    topics = list(
+        Call.objects.public()
+        .filter(parent_identifier=identifier)
+        .for_listing()
+        .order_by("identifier")
+    )
+    if not topics and parent is None:
+        raise Http404
+    context = {"parent": parent, "identifier": identifier, "topics": topics, "now": timezone.now()}
+    return render(request, "calls/parent_call_detail.html", context)
 
 
 def call_calendar(request, identifier: str):

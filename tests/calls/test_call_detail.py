@@ -62,6 +62,7 @@ def test_an_unknown_identifier_is_not_found(client):
 
 def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     # The call, its deadlines, objectives, changes since publication, contact points and
-    # their persons, the related calls and their deadlines.
-    with django_assert_max_num_queries(8):
+    # their persons, its national contact points, its parent call, the parent's other
+    # topics and their deadlines, the related calls and their deadlines.
+    with django_assert_max_num_queries(12):
         page(client, "AMIF-2024-TF2-AG-THB-01")
