@@ -465,7 +465,15 @@ class Call(models.Model):
             "The source's own status, which can be stale; the status shown follows the dates."
         ),
     )
-    ft_last_seen_at = models.DateTimeField(_("last seen in F&T"), null=True, blank=True)
+    ft_last_seen_at = models.DateTimeField(
+        _("last seen in F&T"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the import last found the topic new or changed; one not marked missing "
+            "was also in the latest complete sync."
+        ),
+    )
     ft_missing_since = models.DateTimeField(
         _("missing from F&T since"),
         null=True,

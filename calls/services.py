@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history
 
 from calls.models import (
     DEADLINE_BEFORE_OPENING,
@@ -168,6 +169,44 @@ def call_import(
     _check_deadlines(call, wanted)
     _save_with_deadlines(call, user, wanted, opened_at, record=call.published_at is not None)
     return call, "updated"
+
+
+@transaction.atomic
+def calls_import_new(
+    *,
+    user,
+    topics: list[tuple[dict, list[tuple[datetime, str]], tuple | None, str]],
+    seen_at: datetime,
+) -> list[Call]:
+    """Create imported topics the portal does not hold yet, together: each as
+    `call_import` would, given as (fields, deadlines, parent, checksum). A few queries for
+    a page of topics rather than a dozen per topic. If any is refused (ValidationError,
+    or the database's IntegrityError) none is written: the caller then imports them one
+    by one, each in its own transaction, to find which."""
+    calls, deadlines = [], []
+    for fields, dues, _parent, checksum in topics:
+        call = Call(
+            **fields, source=Source.FT, ft_checksum=checksum, ft_last_seen_at=seen_at,
+            published_at=seen_at,
+        )  # fmt: skip
+        wanted = [DeadlineInput(due_at, label) for due_at, label in dues]
+        _check_deadlines(call, wanted)
+        # Uniqueness, constraints and the programme are left to the database, which
+        # checks them for all at once.
+        call.full_clean(exclude=["programme"], validate_unique=False, validate_constraints=False)
+        calls.append(call)
+        deadlines.append(wanted)
+    for parent in {parent for _f, _d, parent, _c in topics if parent is not None}:
+        _sync_parent(*parent)
+    author = history_user(user)
+    bulk_create_with_history(calls, Call, default_user=author)
+    rows = [
+        Deadline(call=call, due_at=item.due_at, label=item.label)
+        for call, wanted in zip(calls, deadlines, strict=True)
+        for item in wanted
+    ]
+    bulk_create_with_history(rows, Deadline, default_user=author)
+    return calls
 
 
 @transaction.atomic

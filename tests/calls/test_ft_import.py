@@ -1,6 +1,7 @@
 """`manage.py import_ft` from a file: idempotent, one transaction per record, bad records
 reported, changes recorded by the import, F&T's fields owned by F&T (calls/ft/sync.py)."""
 
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
@@ -241,3 +242,16 @@ def _sample_results() -> list:
     from tests.calls.ft_data import sample
 
     return sample("search")["results"]
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("stream", "bar"), [(StringIO, False), (Terminal, True)])
+def test_a_progress_bar_only_in_a_terminal(amif, tmp_path, monkeypatch, stream, bar):
+    source = answer_file(tmp_path, amif_topic(), amif_topic("AMIF-2026-TF2-AG-INTE-02"))
+    monkeypatch.setattr(sys, "stderr", stream())
+    call_command("import_ft", source, stdout=StringIO())
+    assert ("2/2" in sys.stderr.getvalue()) is bar
