@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from calls.models import (
@@ -45,7 +45,9 @@ EDITABLE_FIELDS = (
     "apply_url",
     "national_note",
 )
-FROM_SOURCE = _lazy("This comes from the EU Funding & Tenders Portal and cannot be changed here.")
+FROM_SOURCE = gettext_lazy(
+    "This comes from the EU Funding & Tenders Portal and cannot be changed here."
+)
 # Why a topic the import cancelled was cancelled: it left the EU Funding & Tenders Portal.
 WITHDRAWN_REASON = "Withdrawn from the EU Funding & Tenders Portal."
 # What an edit conflict reports besides the editable fields and the publication (which
