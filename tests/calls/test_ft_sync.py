@@ -152,8 +152,13 @@ def test_the_beat_task_runs_the_import_only_when_a_url_is_set(amif, api):
     assert ImportRun.objects.get().created == 25
 
 
-def test_the_sync_is_off_by_default():
-    from django.conf import settings
+def test_the_beat_schedule_has_the_sync_only_when_a_url_is_set():
+    from tests.portal.test_settings import settings_value
 
-    assert settings.FT_SYNC_URL == "" or "ft-sync" in settings.CELERY_BEAT_SCHEDULE
-    assert ("ft-sync" in settings.CELERY_BEAT_SCHEDULE) == bool(settings.FT_SYNC_URL)
+    schedule = "sorted(settings.CELERY_BEAT_SCHEDULE)"
+    assert settings_value(schedule, FT_SYNC_URL="") == ["alerts-sweep"]
+    on = settings_value(
+        "settings.CELERY_BEAT_SCHEDULE['ft-sync']", FT_SYNC_URL="https://ft.example/search"
+    )
+    assert on["task"] == "calls.tasks.ft_sync"
+    assert "*/6" in on["schedule"]
