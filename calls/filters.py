@@ -122,7 +122,7 @@ class CallFilter(django_filters.FilterSet):
     def filter_q(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
         return queryset.search(value)
 
-    def filter_action(self, queryset, name, value):
+    def filter_action(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
         return queryset.filter(models.Q(action_code=value) | models.Q(type_of_action=value))
 
     def filter_closes_after(self, queryset, name, value):
