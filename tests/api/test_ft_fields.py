@@ -84,3 +84,15 @@ def test_the_schema_describes_them(api):
     assert properties["ft_status"]["description"].startswith("F&T's own status: a hint")
     parameters = {p["name"] for p in schema["paths"]["/api/v1/calls/"]["get"]["parameters"]}
     assert {"action", "source"} <= parameters
+
+
+def test_the_fields_ft_gives_cannot_be_changed_through_the_api(personas):
+    Call.objects.filter(pk=personas.call_a.pk).update(source="ft")
+    client = personas.client("ncp_a")
+    url = f"{URL}{personas.call_a.identifier}/"
+    response = client.patch(url, {"title": "Renamed", "version": 1}, format="json")
+    assert response.status_code == 400
+    assert "title" in response.json()
+    response = client.patch(url, {"national_note": "Ask us.", "version": 1}, format="json")
+    assert response.status_code == 200
+    assert Call.objects.get(pk=personas.call_a.pk).national_note == "Ask us."
