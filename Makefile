@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders
+.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders bench-ft
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
 	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
 	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
+	@echo "make bench-ft     import_ft of 10,000 F&T topics, first and unchanged (PostgreSQL)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -73,3 +74,7 @@ worker: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Needs PostgreSQL: its own database (FT_BENCH_DATABASE_URL, default portal_ft_bench).
+bench-ft: install
+	$(BIN)/python bench/ft_import.py

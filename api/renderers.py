@@ -18,6 +18,12 @@ COLUMNS = [
     "deadlines", "programme", "fund", "type_of_action", "budget", "eligible", "themes", "url",
     "published_at", "cancelled_at", "updated_at", "version", "summary", "description",
     "objectives", "cancellation_reason",
+    # Topics of the EU Funding & Tenders Portal (after the older columns, which keep
+    # their places).
+    "source", "action_code", "action_label", "deadline_model", "budget_by_year",
+    "budget_is_shared", "expected_grants", "min_contribution", "max_contribution", "keywords",
+    "official_url", "apply_url", "national_note", "ft_ccm2_id", "ft_call_ccm2_id",
+    "ft_reference", "ft_status", "ft_last_seen_at", "ft_missing_since",
 ]  # fmt: skip
 
 
@@ -28,6 +34,8 @@ def csv_row(call: dict) -> list:
         "eligible": "; ".join(named["slug"] for named in call["eligible"]),
         "themes": "; ".join(named["slug"] for named in call["themes"]),
         "objectives": "\n".join(call["objectives"]),
+        "budget_by_year": "; ".join(f"{y}: {v}" for y, v in call["budget_by_year"].items()),
+        "keywords": "; ".join(call["keywords"]),
     }
     return [spreadsheet_cell(flat[column]) for column in COLUMNS]
 

@@ -8,6 +8,7 @@ fields are the contract the OpenAPI schema shows, and a test keeps the two equal
 """
 
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 
 from django.urls import reverse
@@ -16,7 +17,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from calls.models import Call, CallStatus, TypeOfAction, closes_from, status_from
+from calls.models import (
+    Call,
+    CallStatus,
+    DeadlineModel,
+    Source,
+    TypeOfAction,
+    closes_from,
+    status_from,
+)
 from portal.site import absolute_url
 from programmes.models import ContactPoint, Fund, Programme
 from projects.models import Country, Initiative, NewsItem, Region
@@ -71,6 +80,50 @@ class CallSerializer(serializers.Serializer):
     cancellation_reason = serializers.CharField()
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField(help_text="Send it back in a PATCH (optimistic locking).")
+    # What the EU Funding & Tenders Portal (F&T) gives of a topic, and what NCPs add to it.
+    source = serializers.ChoiceField(
+        choices=Source.choices,
+        help_text="ft: imported from the EU Funding & Tenders Portal, which owns its fields; "
+        "portal: entered here.",
+    )
+    action_code = serializers.CharField(help_text="F&T's type of action code, e.g. AMIF-PJG.")
+    action_label = serializers.CharField(help_text="F&T's type of action, in words.")
+    deadline_model = serializers.ChoiceField(
+        choices=[*DeadlineModel.choices, ("", "Not given")], allow_blank=True,
+        help_text="With two-stage and multiple cut-off, one deadline per stage or cut-off.",
+    )  # fmt: skip
+    budget_by_year = serializers.DictField(
+        child=serializers.DecimalField(max_digits=15, decimal_places=2),
+        help_text='EUR per year, e.g. {"2026": "3000000.00"}; `budget` is their total.',
+    )
+    budget_is_shared = serializers.BooleanField(
+        help_text="The budget is the call's, shared with its other topics."
+    )
+    expected_grants = serializers.IntegerField(allow_null=True)
+    min_contribution = serializers.DecimalField(
+        max_digits=15, decimal_places=2, allow_null=True, help_text="EUR per grant."
+    )
+    max_contribution = serializers.DecimalField(
+        max_digits=15, decimal_places=2, allow_null=True, help_text="EUR per grant."
+    )
+    keywords = serializers.ListField(child=serializers.CharField())
+    official_url = serializers.CharField(help_text="The official topic page; may be empty.")
+    apply_url = serializers.CharField(help_text="Where to apply; may be empty.")
+    description_html = serializers.CharField(
+        help_text="The description as HTML, sanitised through an allow-list; may be empty."
+    )
+    national_note = serializers.CharField(help_text="Added by national contact points.")
+    ft_ccm2_id = serializers.CharField(help_text="F&T's topic id (ccm2Id); may be empty.")
+    ft_call_ccm2_id = serializers.CharField(help_text="F&T's call id (callccm2Id).")
+    ft_reference = serializers.CharField(help_text="F&T's record reference.")
+    ft_status = serializers.ChoiceField(
+        choices=[*CallStatus.choices, ("", "Not given")], allow_blank=True,
+        help_text="F&T's own status: a hint, possibly stale; `status` follows the dates.",
+    )  # fmt: skip
+    ft_last_seen_at = serializers.DateTimeField(allow_null=True)
+    ft_missing_since = serializers.DateTimeField(
+        allow_null=True, help_text="Set when F&T no longer lists the topic; it is kept."
+    )
 
     @cached_property
     def _url(self) -> str:
@@ -156,16 +209,38 @@ class CallSerializer(serializers.Serializer):
             "cancellation_reason": call["cancellation_reason"],
             "updated_at": when(call["updated_at"]),
             "version": call["version"],
+            **{name: call[name] for name in TOPIC_TEXTS},
+            "budget_by_year": {
+                year: _budget(Decimal(v)) for year, v in call["budget_by_year"].items()
+            },
+            "expected_grants": call["expected_grants"],
+            **{name: _money(call[name]) for name in ("min_contribution", "max_contribution")},
+            **{name: _moment(when, call[name]) for name in ("ft_last_seen_at", "ft_missing_since")},
         }
 
 
+# The topic's columns written as they are stored.
+TOPIC_TEXTS = (
+    "source", "action_code", "action_label", "deadline_model", "budget_is_shared", "keywords",
+    "official_url", "apply_url", "description_html", "national_note", "ft_ccm2_id",
+    "ft_call_ccm2_id", "ft_reference", "ft_status",
+)  # fmt: skip
 # The call's own columns its representation reads (with its programme's slug and fund's code).
 CALL_VALUES = (
     "identifier", "code", "parent_identifier", "title", "summary", "description", "opens_at",
     "type_of_action", "budget", "published_at", "cancelled_at", "cancellation_reason",
-    "updated_at", "version",
+    "updated_at", "version", *TOPIC_TEXTS, "budget_by_year", "expected_grants",
+    "min_contribution", "max_contribution", "ft_last_seen_at", "ft_missing_since",
 )  # fmt: skip
 _budget = CallSerializer._declared_fields["budget"].to_representation
+
+
+def _money(amount):
+    return None if amount is None else _budget(amount)
+
+
+def _moment(when, moment):
+    return None if moment is None else when(moment)
 
 
 def _named(rows) -> list[dict]:

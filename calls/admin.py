@@ -163,6 +163,14 @@ class CallAdmin(SimpleHistoryAdmin):
         "cancellation_reason",
         "created_at",
         "updated_at",
+        # Where an imported topic came from: written by the import only (calls/ft/).
+        "source",
+        "ft_ccm2_id",
+        "ft_call_ccm2_id",
+        "ft_reference",
+        "ft_status",
+        "ft_last_seen_at",
+        "ft_missing_since",
     ]
     form = CallAdminForm
     inlines = [DeadlineInline, CallObjectiveInline]
@@ -324,3 +332,6 @@ def _kept_rows(formsets, model) -> list[tuple[int | None, dict]]:
 def _iso(moment: datetime | None) -> str:
     """A moment in Brussels time, ISO 8601 with its offset; empty when there is none."""
     return timezone.localtime(moment, BRUSSELS).isoformat() if moment else ""
+
+
+from calls.ft import admin as ft_admin  # noqa: E402, F401 (registers the F&T import runs)

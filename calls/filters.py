@@ -3,7 +3,9 @@
 Query parameters are part of the public interface (partners link to them):
 `q`, `status` (repeatable; default open and forthcoming), `fund` (code), `programme`
 (slug), `eligible` (participant type slug), `theme` (slug), `closes_after` and
-`closes_before` (dates, Brussels time), `sort` (`closes_at`, `-opens_at`, `relevance`).
+`closes_before` (dates, Brussels time), `action` (type of action: a code of the EU
+Funding & Tenders Portal such as AMIF-PJG, or AG/OG), `source` (`ft` for topics imported
+from F&T, `portal` for calls entered here), `sort` (`closes_at`, `-opens_at`, `relevance`).
 A value that is not valid is reported on the form and not applied. What `q` means is
 written in calls/search.py; a call whose identifier code contains the code searched is
 found whatever the status filter says.
@@ -18,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Call, CallQuerySet, CallStatus
+from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction
 from calls.search_text import identifier_code
 from programmes.models import Fund, ParticipantType, Programme, Theme
 
@@ -29,6 +31,19 @@ class Sort(models.TextChoices):
     CLOSES_AT = "closes_at", _("Closing soonest")
     NEWEST = "-opens_at", _("Newest first")
     RELEVANCE = "relevance", _("Best match")
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """The portal's own types of action, then F&T's codes in use, with their labels: one
+    query, read when the form is built."""
+    codes = (
+        Call.objects.exclude(action_code="")
+        .order_by("action_code")
+        .values_list("action_code", "action_label")
+        .distinct()
+    )
+    found = dict(codes)
+    return [*TypeOfAction.choices, *((code, f"{code}: {label}") for code, label in found.items())]
 
 
 class DateInput(forms.DateInput):
@@ -86,6 +101,13 @@ class CallFilter(django_filters.FilterSet):
     closes_before = django_filters.DateFilter(
         label=_("Closes on or before"), method="filter_closes_before", widget=DateInput
     )
+    action = django_filters.ChoiceFilter(
+        label=_("Type of action"), choices=action_choices, method="filter_action",
+        empty_label=_("All types of action"),
+    )  # fmt: skip
+    source = django_filters.ChoiceFilter(
+        label=_("Source"), choices=Source.choices, empty_label=_("All sources")
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.choices, method="applied_later", empty_label=None
     )
@@ -109,6 +131,9 @@ class CallFilter(django_filters.FilterSet):
 
     def filter_theme(self, queryset: CallQuerySet, name: str, value) -> CallQuerySet:
         return queryset.in_theme(value)
+
+    def filter_action(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
+        return queryset.filter(models.Q(action_code=value) | models.Q(type_of_action=value))
 
     def filter_closes_after(self, queryset, name, value):
         return queryset.closes_between(after=value)

@@ -11,6 +11,7 @@ A deadline is the moment submission closes: a call is open from `opens_at`
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import global_settings, settings
@@ -79,6 +80,74 @@ class CallStatus(models.TextChoices):
 class TypeOfAction(models.TextChoices):
     ACTION_GRANT = "AG", _("Action grant")
     OPERATING_GRANT = "OG", _("Operating grant")
+
+
+class Source(models.TextChoices):
+    """Where a call's data comes from, and so who may change it."""
+
+    PORTAL = "portal", _("Entered in the portal")
+    FT = "ft", _("EU Funding & Tenders Portal")
+
+
+class DeadlineModel(models.TextChoices):
+    SINGLE_STAGE = "single-stage", _("Single-stage")
+    TWO_STAGE = "two-stage", _("Two-stage")
+    MULTIPLE_CUT_OFF = "multiple cut-off", _("Multiple cut-off")
+
+
+# The fields the EU Funding & Tenders Portal gives for a topic: on an imported call the
+# sync writes them and nobody else may (calls/services.py). What an NCP adds to an
+# imported topic (`national_note`, `contact_points`) is never among them.
+FT_OWNED_FIELDS = (
+    "code",
+    "identifier",
+    "parent_identifier",
+    "title",
+    "summary",
+    "description",
+    "description_html",
+    "programme",
+    "budget",
+    "opens_at",
+    "action_code",
+    "action_label",
+    "deadline_model",
+    "budget_by_year",
+    "budget_is_shared",
+    "expected_grants",
+    "min_contribution",
+    "max_contribution",
+    "keywords",
+    "official_url",
+    "apply_url",
+)
+
+
+class ParentCall(models.Model):
+    """A call that groups topics (F&T's `callIdentifier` and `callTitle`).
+
+    Topics name it by identifier (`Call.parent_identifier`), as the seed calls always
+    have; a row here adds what the source says of the call itself. A parent without a
+    row still has a page, titled by its identifier.
+    """
+
+    identifier = models.CharField(
+        _("identifier code"), max_length=100, unique=True, validators=[validate_call_identifier]
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.PORTAL)
+    ft_ccm2_id = models.CharField(_("F&T call id (callccm2Id)"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["identifier"]
+        verbose_name = _("call of topics")
+        verbose_name_plural = _("calls of topics")
+
+    def __str__(self) -> str:
+        return f"{self.identifier}: {self.title}" if self.title else self.identifier
+
+    def get_absolute_url(self) -> str:
+        return reverse("parent_call_detail", args=[self.identifier])
 
 
 class SearchDocument(SearchVector):
@@ -393,12 +462,102 @@ class Call(models.Model):
     search_document = models.GeneratedField(
         expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
     )
+    # What the EU Funding & Tenders Portal (F&T) says of a topic, beside the above.
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.PORTAL)
+    action_code = models.CharField(
+        _("type of action (code)"), max_length=60, blank=True, help_text=_("e.g. AMIF-PJG")
+    )
+    action_label = models.CharField(_("type of action"), max_length=200, blank=True)
+    deadline_model = models.CharField(
+        _("deadline model"), max_length=20, choices=DeadlineModel, blank=True
+    )
+    budget_by_year = models.JSONField(
+        _("budget per year"),
+        default=dict,
+        blank=True,
+        help_text=_('EUR per year, e.g. {"2026": "4000000.00"}; the total is the budget.'),
+    )
+    budget_is_shared = models.BooleanField(
+        _("budget shared with the call's other topics"), default=False
+    )
+    expected_grants = models.PositiveIntegerField(
+        _("expected number of grants"), null=True, blank=True
+    )
+    min_contribution = models.DecimalField(
+        _("minimum EU contribution per grant (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    max_contribution = models.DecimalField(
+        _("maximum EU contribution per grant (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    official_url = models.URLField(_("official page"), max_length=500, blank=True)
+    apply_url = models.URLField(_("where to apply"), max_length=500, blank=True)
+    description_html = models.TextField(
+        _("description (HTML)"),
+        blank=True,
+        help_text=_("Sanitised through an allow-list when written (calls/ft/html.py)."),
+    )
+    ft_ccm2_id = models.CharField(_("F&T topic id (ccm2Id)"), max_length=20, blank=True)
+    ft_call_ccm2_id = models.CharField(_("F&T call id (callccm2Id)"), max_length=20, blank=True)
+    ft_reference = models.CharField(_("F&T reference"), max_length=80, blank=True)
+    ft_status = models.CharField(
+        _("status in F&T (a hint only)"),
+        max_length=20,
+        choices=CallStatus,
+        blank=True,
+        help_text=_(
+            "The source's own status, which can be stale; the status shown follows the dates."
+        ),
+    )
+    ft_last_seen_at = models.DateTimeField(
+        _("last seen in F&T"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the import last found the topic new or changed; one not marked missing "
+            "was also in the latest complete sync."
+        ),
+    )
+    ft_missing_since = models.DateTimeField(
+        _("missing from F&T since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a full sync no longer finds the topic; it is kept, not deleted."),
+    )
+    # A digest of the record as last imported: an unchanged record is not written again.
+    ft_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # What an NCP adds to a topic, imported or not; the sync never writes these.
+    national_note = models.TextField(
+        _("national note"),
+        blank=True,
+        help_text=_("What applicants of your country should know, shown with the call."),
+    )
+    contact_points = models.ManyToManyField(
+        "programmes.ContactPoint",
+        verbose_name=_("national contact points"),
+        blank=True,
+        related_name="calls",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CallQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_document", "submission_ends_at", "deadline_count"]
+        excluded_fields=[
+            "search_document",
+            "submission_ends_at",
+            "deadline_count",
+            "ft_checksum",
+            "ft_last_seen_at",
+        ]
     )
 
     class Meta:
@@ -445,6 +604,21 @@ class Call(models.Model):
                 name="call_budget_not_negative",
                 violation_error_message=_("The budget cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=Q(min_contribution__isnull=True)
+                | Q(max_contribution__isnull=True)
+                | Q(min_contribution__lte=models.F("max_contribution")),
+                name="call_contribution_range",
+                violation_error_message=_(
+                    "The minimum contribution cannot exceed the maximum contribution."
+                ),
+            ),
+            # Cascade calls share an identifier in F&T; their reference is their key.
+            models.UniqueConstraint(
+                fields=["ft_reference"],
+                condition=~Q(ft_reference=""),
+                name="unique_call_ft_reference",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -454,6 +628,8 @@ class Call(models.Model):
         return reverse("call_detail", args=[self.identifier])
 
     def clean(self) -> None:
+        if self.source == Source.FT:
+            return  # F&T's identifiers and parents are taken as F&T gives them
         errors = {}
         prefix = self.programme.fund.call_prefix if self.programme_id else ""
         if prefix and self.identifier and not self.identifier.startswith(f"{prefix}-"):
@@ -491,6 +667,21 @@ class Call(models.Model):
     def theme_list(self) -> list[Theme]:
         """The call's thematic categories, else the programme's."""
         return list(self.themes.all()) or list(self.programme.themes.all())
+
+    @property
+    def is_imported(self) -> bool:
+        return self.source == Source.FT
+
+    @property
+    def budget_years(self) -> list[tuple[str, Decimal]]:
+        """The budget per year, in year order, as (year, EUR)."""
+        return [(year, Decimal(amount)) for year, amount in sorted(self.budget_by_year.items())]
+
+    def topics(self) -> CallQuerySet:
+        """The other topics of this topic's call (none for a call without a parent)."""
+        if not self.parent_identifier:
+            return Call.objects.none()
+        return Call.objects.filter(parent_identifier=self.parent_identifier).exclude(pk=self.pk)
 
     # Deadlines are read through `self.deadlines.all()`, so a prefetch serves them.
 
@@ -683,3 +874,36 @@ class CallChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call.identifier}: {self.get_kind_display()}"
+
+
+class ImportRun(models.Model):
+    """One import from the EU Funding & Tenders Portal (`manage.py import_ft`, or the sync
+    task): what it read and did, for the admin."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        PARTIAL = "partial", _("Finished, source read in part")
+        FAILED = "failed", _("Failed: nothing could be read")
+
+    source = models.CharField(_("source"), max_length=500)
+    all_programmes = models.BooleanField(_("all programmes"), default=False)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome, default=Outcome.RUNNING
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    withdrawn = models.PositiveIntegerField(_("marked as gone from the source"), default=0)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("import from F&T")
+        verbose_name_plural = _("imports from F&T")
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.started_at:%Y-%m-%d %H:%M})"

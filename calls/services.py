@@ -14,9 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from calls.models import (
     DEADLINE_BEFORE_OPENING,
+    FT_OWNED_FIELDS,
     MAX_DEADLINES,
     MAX_OBJECTIVES,
     Call,
@@ -24,6 +27,8 @@ from calls.models import (
     CallDocument,
     CallObjective,
     Deadline,
+    ParentCall,
+    Source,
 )
 from portal.history import history_user, save_validated
 
@@ -39,11 +44,19 @@ EDITABLE_FIELDS = (
     "type_of_action",
     "budget",
     "opens_at",
+    "official_url",
+    "apply_url",
+    "national_note",
 )
 # Who can apply and the themes, set through the `eligibility` argument of `call_create`
 # and `call_update` (the many-to-many ones are written once the call has a row). Empty
 # values mean "as the programme says".
 ELIGIBILITY_FIELDS = ("eligible_participants", "eligible_countries", "themes")
+FROM_SOURCE = gettext_lazy(
+    "This comes from the EU Funding & Tenders Portal and cannot be changed here."
+)
+# Why a topic the import cancelled was cancelled: it left the EU Funding & Tenders Portal.
+WITHDRAWN_REASON = "Withdrawn from the EU Funding & Tenders Portal."
 # What an edit conflict reports besides the editable fields and the publication (which
 # `diff_against` compares): the cancellation, set by `call_cancel` and not editable.
 CANCELLATION_FIELDS = ("cancelled_at", "cancellation_reason")
@@ -100,6 +113,7 @@ def call_create(
     published_at: datetime | None = None,
     eligibility: dict | None = None,
     documents: Iterable[DocumentInput] | None = None,
+    contact_points: Iterable | None = None,
     recorded: bool = False,
 ) -> Call:
     """A new call, a draft unless `published_at` is given (see `publication_moment`).
@@ -114,6 +128,8 @@ def call_create(
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, objectives)
     _write_documents(call, user, documents)
+    if contact_points is not None:
+        call.contact_points.set(contact_points)
     return call
 
 
@@ -128,20 +144,168 @@ def call_update(
     objectives: Iterable[str] = (),
     eligibility: dict | None = None,
     documents: Iterable[DocumentInput] | None = None,
+    contact_points: Iterable | None = None,
 ) -> Call:
     """Save an edit made from `expected_version`; `EditConflict` if the call moved on.
-    `eligibility` (ELIGIBILITY_FIELDS) and `documents` are left as they were when None."""
+    `eligibility` (ELIGIBILITY_FIELDS) and `documents` are left as they were when None;
+    `contact_points` (the national ones applicants may ask), when given, replace the
+    call's."""
     call = _lock(call, expected_version)
+    wanted, objectives = list(deadlines), _objective_texts(objectives)
+    _refuse_source_fields(call, _editable(fields), wanted)
     opened_at = call.opens_at
-    for name, value in _editable(fields).items():
+    for name, value in fields.items():
         setattr(call, name, value)
     call.version += 1
-    wanted, objectives = list(deadlines), _objective_texts(objectives)
     _check_deadlines(call, wanted)
     record = call.published_at is not None
-    # The database triggers compare every write with the stored opening
-    # (calls/triggers.py): a later opening is written once the deadlines have moved
-    # past it, an earlier one before the deadlines move towards it.
+    _save_with_deadlines(call, user, wanted, opened_at, record=record, eligibility=eligibility)
+    _write_objectives(call, user, objectives)
+    _write_documents(call, user, documents)
+    if contact_points is not None:
+        call.contact_points.set(contact_points)
+    return call
+
+
+@transaction.atomic
+def call_import(
+    *,
+    user,
+    lookup: dict,
+    fields: dict,
+    deadlines: list[tuple[datetime, str]],
+    parent: tuple[str, str, str] | None,
+    checksum: str,
+    seen_at: datetime,
+) -> tuple[Call, str]:
+    """Create or update the portal's copy of a topic of the EU Funding & Tenders Portal
+    (found by `lookup`), and say how: "created", "updated", or "unchanged" when its
+    `checksum` is the one last imported (nothing written). `fields` are the F&T-owned
+    fields; what NCPs added is not touched. Deadlines moved, added or removed on a
+    published topic are recorded as changes by `user` (the import), so followers are
+    told; a topic withdrawn earlier (`call_withdraw`) that comes back is no longer
+    cancelled."""
+    call = Call.objects.select_for_update().filter(**lookup).first()
+    if call is not None and call.ft_checksum == checksum and call.ft_missing_since is None:
+        return call, "unchanged"
+    if parent is not None:
+        _sync_parent(*parent)
+    values = fields | {"source": Source.FT, "ft_checksum": checksum, "ft_missing_since": None}
+    values["ft_last_seen_at"] = seen_at
+    if call is None:
+        return _import_new(Call(**values, published_at=seen_at), user, deadlines)
+    opened_at = call.opens_at
+    for name, value in values.items():
+        setattr(call, name, value)
+    if call.cancellation_reason == WITHDRAWN_REASON:
+        call.cancelled_at, call.cancellation_reason = None, ""
+    call.version += 1
+    wanted = _matched_deadlines(call, deadlines)
+    _check_deadlines(call, wanted)
+    _save_with_deadlines(call, user, wanted, opened_at, record=call.published_at is not None)
+    return call, "updated"
+
+
+@transaction.atomic
+def calls_import_new(
+    *,
+    user,
+    topics: list[tuple[dict, list[tuple[datetime, str]], tuple | None, str]],
+    seen_at: datetime,
+) -> list[Call]:
+    """Create imported topics the portal does not hold yet, together: each as
+    `call_import` would, given as (fields, deadlines, parent, checksum). A few queries for
+    a page of topics rather than a dozen per topic. If any is refused (ValidationError,
+    or the database's IntegrityError) none is written: the caller then imports them one
+    by one, each in its own transaction, to find which."""
+    calls, deadlines = [], []
+    for fields, dues, _parent, checksum in topics:
+        call = Call(
+            **fields, source=Source.FT, ft_checksum=checksum, ft_last_seen_at=seen_at,
+            published_at=seen_at,
+        )  # fmt: skip
+        wanted = [DeadlineInput(due_at, label) for due_at, label in dues]
+        _check_deadlines(call, wanted)
+        # Uniqueness, constraints and the programme are left to the database, which
+        # checks them for all at once.
+        call.full_clean(exclude=["programme"], validate_unique=False, validate_constraints=False)
+        calls.append(call)
+        deadlines.append(wanted)
+    for parent in {parent for _f, _d, parent, _c in topics if parent is not None}:
+        _sync_parent(*parent)
+    author = history_user(user)
+    bulk_create_with_history(calls, Call, default_user=author)
+    rows = [
+        Deadline(call=call, due_at=item.due_at, label=item.label)
+        for call, wanted in zip(calls, deadlines, strict=True)
+        for item in wanted
+    ]
+    bulk_create_with_history(rows, Deadline, default_user=author)
+    return calls
+
+
+@transaction.atomic
+def call_withdraw(*, call: Call, user, at: datetime) -> Call:
+    """Mark an imported topic that left the source, keeping it. One still open or
+    forthcoming is cancelled (applicants and followers are told); a closed one is
+    only marked."""
+    call = _lock(call, None)
+    if call.ft_missing_since is not None:
+        return call
+    call.ft_missing_since = at
+    still_to_come = call.submission_ends_at is not None and call.submission_ends_at > at
+    if still_to_come and call.cancelled_at is None:
+        call.cancelled_at, call.cancellation_reason = at, WITHDRAWN_REASON
+        _record(call, user, CallChange.Kind.CANCELLED, made_at=at, reason=WITHDRAWN_REASON)
+    call.version += 1
+    save_validated(call, user)
+    return call
+
+
+def _import_new(call: Call, user, deadlines: list[tuple[datetime, str]]) -> tuple[Call, str]:
+    wanted = [DeadlineInput(due_at, label) for due_at, label in deadlines]
+    _check_deadlines(call, wanted)
+    save_validated(call, user)
+    _write_deadlines(call, user, wanted, record=False)
+    return call, "created"
+
+
+def _sync_parent(identifier: str, title: str, ccm2_id: str) -> None:
+    """The call of topics as the source names it: written only when it says something new."""
+    parent, created = ParentCall.objects.get_or_create(
+        identifier=identifier, defaults={"title": title, "ft_ccm2_id": ccm2_id, "source": Source.FT}
+    )
+    if not created and (parent.title, parent.ft_ccm2_id) != (title, ccm2_id):
+        parent.title, parent.ft_ccm2_id, parent.source = title, ccm2_id, Source.FT
+        parent.full_clean()
+        parent.save()
+
+
+def _matched_deadlines(call: Call, deadlines: list[tuple[datetime, str]]) -> list[DeadlineInput]:
+    """The source's deadlines matched to the stored ones by label (stage, cut-off), so that
+    a date that changed reads as a deadline moved, not one removed and one added."""
+    free = list(call.deadlines.all())
+    wanted = []
+    for due_at, label in deadlines:
+        same = next((d for d in free if d.label == label), None)
+        if same is not None:
+            free.remove(same)
+        wanted.append(DeadlineInput(due_at, label, same.pk if same else None))
+    return wanted
+
+
+def _save_with_deadlines(
+    call: Call,
+    user,
+    wanted: list[DeadlineInput],
+    opened_at: datetime | None,
+    *,
+    record: bool,
+    eligibility: dict | None = None,
+) -> None:
+    """Save the call and make its deadlines `wanted`. The database triggers compare every
+    write with the stored opening (calls/triggers.py): a later opening is written once the
+    deadlines have moved past it, an earlier one before the deadlines move towards it."""
     if opened_at is not None and call.opens_at > opened_at:
         call.full_clean()  # the call's own errors first, before any deadline is written
         _write_deadlines(call, user, wanted, record=record)
@@ -149,9 +313,31 @@ def call_update(
     else:
         _write_eligibility(call, user, eligibility)
         _write_deadlines(call, user, wanted, record=record)
-    _write_objectives(call, user, objectives)
-    _write_documents(call, user, documents)
-    return call
+
+
+def _refuse_source_fields(call: Call, fields: dict, wanted: list[DeadlineInput]) -> None:
+    """On a topic imported from F&T, what F&T gives belongs to F&T: an edit may change only
+    what the portal adds (`national_note`, ...), never those fields or the deadlines."""
+    if call.source != Source.FT:
+        return
+    errors = {
+        name: FROM_SOURCE
+        for name, value in fields.items()
+        if name in FT_OWNED_FIELDS and _stored(call, name) != _stored_value(value)
+    }
+    current = sorted((d.due_at, d.label) for d in call.deadlines.all())
+    if sorted((item.due_at, item.label) for item in wanted) != current:
+        errors["deadlines"] = FROM_SOURCE
+    if errors:
+        raise ValidationError(errors)
+
+
+def _stored(call: Call, name: str):
+    return call.programme_id if name == "programme" else getattr(call, name)
+
+
+def _stored_value(value):
+    return getattr(value, "pk", value)
 
 
 @transaction.atomic
@@ -206,6 +392,8 @@ def call_extend_deadline(
     an extension.
     """
     call = _lock(deadline.call, None)
+    if call.source == Source.FT:
+        raise ValidationError({"due_at": FROM_SOURCE})
     deadline = Deadline.objects.get(pk=deadline.pk, call=call)
     old_due_at = deadline.due_at
     if due_at <= old_due_at:
@@ -227,6 +415,8 @@ def call_cancel(*, call: Call, user, reason: str, expected_version: int | None =
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the call is cancelled.")})
     call = _lock(call, expected_version)
+    if call.source == Source.FT:
+        raise ValidationError(FROM_SOURCE)
     if call.cancelled_at is not None:
         raise ValidationError(_("This call is already cancelled."))
     call.cancelled_at = timezone.now()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call, CallChange, CallStatus, Deadline
+from calls.models import Call, CallChange, CallStatus, Deadline, ParentCall
 from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
 from programmes.models import ContactPoint, Fund, Programme
 
 logger = logging.getLogger(__name__)
+
+# The other topics of a call shown on a topic's page; the call's page lists them all.
+TOPICS_SHOWN = 20
 
 
 def call_list(request):
@@ -125,12 +128,17 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
             "programme__themes",
             Prefetch("programme__contact_points", queryset=contact_points),
             Prefetch("changes", queryset=changes),
+            Prefetch("contact_points", queryset=contact_points),
         ),
         identifier=identifier,
     )
     context = {
         "call": call,
         "preview": preview,
+        "parent": ParentCall.objects.filter(identifier=call.parent_identifier).first()
+        if call.parent_identifier
+        else None,
+        "topics": call.topics().public().for_listing().order_by("identifier")[:TOPICS_SHOWN],
         "related": call.related_calls().public().for_listing()[:5],
         "now": timezone.now(),
         "reminder_days": get_text_list(
@@ -138,6 +146,22 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
         ),
     }
     return render(request, "calls/call_detail.html", context)
+
+
+def parent_call_detail(request, identifier: str):
+    """A call of topics: what the source says of it, and its public topics with their
+    status and deadlines (a fixed number of queries)."""
+    parent = ParentCall.objects.filter(identifier=identifier).first()
+    topics = list(
+        Call.objects.public()
+        .filter(parent_identifier=identifier)
+        .for_listing()
+        .order_by("identifier")
+    )
+    if not topics and parent is None:
+        raise Http404
+    context = {"parent": parent, "identifier": identifier, "topics": topics, "now": timezone.now()}
+    return render(request, "calls/parent_call_detail.html", context)
 
 
 def call_calendar(request, identifier: str):

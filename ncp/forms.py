@@ -14,6 +14,7 @@ from calls.models import (
     BRUSSELS,
     DEADLINE_BEFORE_OPENING,
     DOCUMENT_LANGUAGES,
+    FT_OWNED_FIELDS,
     MAX_DEADLINES,
     Call,
     CallDocument,
@@ -46,6 +47,9 @@ def moment_field(label, *, required: bool = True, help_text="") -> forms.DateTim
     )
 
 
+FROM_FT = _("From the EU Funding & Tenders Portal, which keeps it up to date.")
+
+
 class CallForm(forms.ModelForm):
     """Every field an editor sets (calls/services.py EDITABLE_FIELDS), among the
     programmes the user manages; objectives one per line."""
@@ -72,11 +76,27 @@ class CallForm(forms.ModelForm):
             "opens_at": _("Brussels time."),
         }
 
+    contact_points = forms.ModelMultipleChoiceField(
+        label=_("National contact points"),
+        queryset=ContactPoint.objects.filter(level=ContactPoint.Level.NATIONAL),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Those applicants of your country can ask about this call."),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.managed_by(user).select_related(
             "fund"
         )
+        if self.instance.pk:
+            self.initial.setdefault("contact_points", list(self.instance.contact_points.all()))
+        if self.instance.is_imported:
+            # What the EU Funding & Tenders Portal gives is shown, not editable: the form
+            # keeps the stored values whatever is posted.
+            for name in set(FT_OWNED_FIELDS) & set(self.fields):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = FROM_FT
 
     def call_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}

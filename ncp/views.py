@@ -117,6 +117,7 @@ def manage_call_create(request):
                 published_at=publication.published_at(),
                 eligibility=form.eligibility(),
                 documents=documents.document_inputs(),
+                contact_points=form.cleaned_data["contact_points"],
             )
         except ValidationError as error:
             forms.add_service_errors(error, form)
@@ -137,7 +138,12 @@ def manage_call_create(request):
 
 @call_permission_required
 def manage_call_edit(request, call: Call):
-    if request.method == "POST":
+    if request.method == "POST" and call.is_imported:
+        # F&T's deadlines are not in the form; the stored ones are kept.
+        form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
+        formset = forms.DeadlineFormSet(prefix="deadlines", initial=forms.deadline_initial(call))
+        documents = forms.DocumentFormSet(request.POST, prefix="documents")
+    elif request.method == "POST":
         form = forms.CallEditForm(request.POST, instance=copy.copy(call), user=request.user)
         formset = forms.DeadlineFormSet(request.POST, prefix="deadlines")
         documents = forms.DocumentFormSet(request.POST, prefix="documents")
@@ -156,17 +162,22 @@ def manage_call_edit(request, call: Call):
         documents = forms.DocumentFormSet(
             prefix="documents", initial=forms.rows_as_entered(documents)
         )
-    elif request.method == "POST" and _all_valid(form, formset, documents):
+    elif request.method == "POST" and (
+        _all_valid(form, documents) if call.is_imported else _all_valid(form, formset, documents)
+    ):
         try:
             call = services.call_update(
                 call=call,
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
                 fields=form.call_fields(),
-                deadlines=formset.deadline_inputs(),
+                deadlines=_stored_deadlines(call)
+                if call.is_imported
+                else formset.deadline_inputs(),
                 objectives=form.objective_texts(),
                 eligibility=form.eligibility(),
                 documents=documents.document_inputs(),
+                contact_points=form.cleaned_data["contact_points"],
             )
         except services.EditConflict as error:
             conflict = _conflict_context(error)
@@ -351,6 +362,10 @@ def _all_valid(*forms_and_formsets) -> bool:
             item.opens_at = forms_and_formsets[0].cleaned_data.get("opens_at")
         valid = item.is_valid() and valid
     return valid
+
+
+def _stored_deadlines(call: Call) -> list[services.DeadlineInput]:
+    return [services.DeadlineInput(d.due_at, d.label, d.pk) for d in call.deadlines.all()]
 
 
 def _objectives_text(call: Call) -> str:

@@ -181,6 +181,28 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-sweep": {"task": "alerts.tasks.sweep", "schedule": crontab(minute="*/15")},
 }
 
+# --- EU Funding & Tenders Portal (calls/ft/) --------------------------------
+# The frameworkProgramme ids of F&T that are the portal's funds, id -> fund code. They
+# come from third-party tables, so they can be changed: FT_PROGRAMMES=id=CODE,id=CODE.
+FT_PROGRAMMES = env.dict(
+    "FT_PROGRAMMES",
+    default={
+        "43251447": "AMIF",
+        "43251530": "BMVI",
+        "43252368": "ISF-Police",
+        "45876777": "NDICI-Global Europe",
+    },
+)
+# The search API's URL: set, a beat task imports from it every FT_SYNC_HOURS hours. Off by
+# default, so that `make run` works offline.
+FT_SYNC_URL = env.str("FT_SYNC_URL", default="")
+FT_SYNC_HOURS = env.int("FT_SYNC_HOURS", default=6)
+if FT_SYNC_URL:
+    CELERY_BEAT_SCHEDULE["ft-sync"] = {
+        "task": "calls.tasks.ft_sync",
+        "schedule": crontab(minute=7, hour=f"*/{FT_SYNC_HOURS}"),
+    }
+
 # --- E-mail -----------------------------------------------------------------
 
 

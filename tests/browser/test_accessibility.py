@@ -6,6 +6,7 @@ against WCAG 2.0/2.1/2.2 A and AA (2.2 adds target sizes) plus Deque's best prac
 Any violation fails the test with its rule, impact, help text and the first elements it found.
 """
 
+import io
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ PAGE_TYPES = [
     "/calls/",
     "/calls/?status=closed",
     "/calls/AMIF-2024-TF2-AG-THB-01/",
+    "/calls/call/AMIF-2023-TF2-AG-CALL/",
     "/programmes/",
     "/programmes/amif-2021-2027/",
     "/calls/?q=trafficking&status=closed",
@@ -139,3 +141,31 @@ def test_stylesheet_is_applied(site, page: Page):
         "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
     )
     assert background == "rgb(0, 68, 148)"  # --colour-primary, not the default transparent
+
+
+@pytest.mark.parametrize("width", VIEWPORT_WIDTHS, ids=lambda width: f"{width}px")
+def test_an_imported_topic_page_has_no_axe_violations(site, page: Page, tmp_path, width):
+    """A topic from F&T: source and Apply links, budget table, grant size, sibling topics."""
+    from django.core.management import call_command
+
+    from tests.calls.ft_data import amif_topic, answer_file, budget_overview
+
+    line = {
+        "action": "AMIF-2026-TF2-AG-INTE-01 - AMIF-PJG AMIF Project Grants",
+        "budgetYearMap": {"2026": "3000000", "2027": "1000000"},
+        "expectedGrants": 4, "minContribution": 500000, "maxContribution": 1000000,
+    }  # fmt: skip
+    topics = [
+        amif_topic(
+            budgetOverview=budget_overview(line), deadlineDate="2030-09-15T00:00:00.000+0000"
+        ),
+        amif_topic("AMIF-2026-TF2-AG-INTE-02", deadlineDate="2030-09-15T00:00:00.000+0000"),
+    ]
+    call_command("import_ft", answer_file(tmp_path, *topics), stdout=io.StringIO())
+    page.set_viewport_size({"width": width, "height": VIEWPORT_HEIGHT})
+    for path in ("/calls/AMIF-2026-TF2-AG-INTE-01/", "/calls/call/AMIF-2026-TF2-AG/"):
+        assert page.goto(site + path).status == 200
+        violations = axe_violations(page)
+        assert not violations, f"axe-core found on {path} at {width}px:\n{describe(violations)}"
+        if width <= 360:
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -61,8 +61,9 @@ def test_an_unknown_identifier_is_not_found(client):
 
 
 def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    # The call, its deadlines, objectives, documents, changes since publication, contact points and
-    # their persons, who can apply (the call's and its programme's participant types and
-    # themes), the related calls and their deadlines.
-    with django_assert_max_num_queries(13):
+    # The call, its deadlines, objectives, documents, changes since publication, contact
+    # points and their persons, its national contact points, who can apply (the call's and
+    # its programme's participant types and themes), its parent call, the parent's other
+    # topics and their deadlines, the related calls and their deadlines.
+    with django_assert_max_num_queries(17):
         page(client, "AMIF-2024-TF2-AG-THB-01")

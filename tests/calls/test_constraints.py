@@ -52,14 +52,23 @@ def test_a_duplicate_code_is_refused():
 
 @pytest.mark.parametrize(
     "identifier",
-    ["testf-2024-ag", "TESTF 2024 AG", "TESTF--2024", "TESTF-2024-", "TESTF", "TESTF_2024_AG"],
+    ["TESTF 2024 AG", "TESTF--2024", "TESTF-2024-", "TESTF", "TESTF_2024_AG", "TESTF-2024-é"],
 )
 def test_a_malformed_identifier_is_refused_by_the_database_and_validation(identifier):
     with pytest.raises(ValidationError) as error:
         new_call(identifier=identifier).full_clean()
-    assert "upper-case letters and digits" in error.value.message_dict["identifier"][0]
+    assert "letters and digits in segments" in error.value.message_dict["identifier"][0]
     with pytest.raises(IntegrityError), transaction.atomic():
         new_call(identifier=identifier).save()
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["HORIZON-JU-CBE-2026-IAFlag-02", "HORIZON-MISS-2027-05-SOIL-01-two-stage"],
+)
+def test_real_ft_identifiers_with_lower_case_segments_are_accepted(identifier):
+    new_call(identifier=identifier, source="ft").full_clean()
+    new_call(identifier=identifier, source="ft").save()
 
 
 def test_the_identifier_must_start_with_the_funds_code():
@@ -122,3 +131,20 @@ def test_the_same_deadline_twice_is_refused():
 def test_a_negative_budget_is_refused():
     with pytest.raises(IntegrityError), transaction.atomic():
         new_call(budget=-1).save()
+
+
+def test_a_minimum_contribution_above_the_maximum_is_refused():
+    call = new_call(min_contribution=5_000_000, max_contribution=1_000_000)
+    with pytest.raises(ValidationError) as error:
+        call.full_clean()
+    assert "cannot exceed the maximum" in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        call.save()
+
+
+def test_two_cascade_calls_cannot_share_an_ft_reference():
+    new_call(code=1, identifier="TESTF-2024-A", ft_reference="11143COMPETITIVE_CALLen").save()
+    new_call(code=2, identifier="TESTF-2024-B").save()  # empty references do not clash
+    new_call(code=3, identifier="TESTF-2024-C").save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        new_call(code=4, identifier="TESTF-2024-D", ft_reference="11143COMPETITIVE_CALLen").save()

@@ -91,6 +91,10 @@ def edit_call_data(call: Call, *, version: int | None = None, **fields) -> dict:
             ]
             + [BLANK_DOCUMENT]
         ),
+        "official_url": call.official_url,
+        "apply_url": call.apply_url,
+        "national_note": call.national_note,
+        "contact_points": [str(pk) for pk in call.contact_points.values_list("pk", flat=True)],
     }
     data.update(fields)
     data.update(deadlines_data(deadlines, initial=len(rows)))

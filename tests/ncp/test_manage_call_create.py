@@ -23,7 +23,7 @@ def signed_in(client, ncp_a, contact_point_a):
     ("change", "field", "message"),
     [
         pytest.param(
-            {"identifier": "testf 2025 new"}, "identifier", "Use upper-case letters", id="malformed"
+            {"identifier": "testf 2025 new"}, "identifier", "Use letters and digits", id="malformed"
         ),
         pytest.param(
             {"identifier": "TESTF-2025-AG-A-01"},
