@@ -370,3 +370,11 @@ ALERTS_MAX_ATTEMPTS = _whole_number("ALERTS_MAX_ATTEMPTS", 5, 1, 100)
 ALERTS_REQUEUE_MINUTES = _whole_number("ALERTS_REQUEUE_MINUTES", 30, 1, 24 * 60)
 # Confirmation links are valid this long; unconfirmed subscriptions are deleted after it.
 ALERTS_CONFIRM_DAYS = 7
+
+# --- Partners: IATI export, webhooks, bulk extracts (docs/api.md) ---------------
+
+# The publisher of the IATI file: its IATI organisation identifier (e.g. XM-DAC-41127),
+# OrganisationType code (e.g. 40) and name. Unset: /iati/ says what is missing.
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="")
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="")

@@ -12,7 +12,7 @@ from portal import views
 from portal.sitemaps import SITEMAPS
 from projects import views as projects_views
 from projects.feeds import NewsFeed
-from projects.urls import country_urls, initiative_urls
+from projects.urls import country_urls, iati_urls, initiative_urls
 
 urlpatterns = [
     path("feeds/calls/", NewCallsFeed(), name="calls_feed"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("calendar/deadlines.ics", deadlines_calendar_view, name="deadlines_calendar"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("iati/", include(iati_urls)),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]
