@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.docs import ApiDocsView
+from api.webhooks.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # ?format=csv instead of .csv suffixes
@@ -18,6 +19,8 @@ router.register("countries", views.CountryViewSet, basename="country")
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("news", views.NewsViewSet, basename="news")
 router.register("contact-points", views.ContactPointViewSet, basename="contact-point")
+router.register("webhooks/endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhooks/deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:

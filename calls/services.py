@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from api.webhooks import events as webhook_events
 from calls.models import DEADLINE_BEFORE_OPENING, Call, CallChange, CallObjective, Deadline
 from portal.history import history_user, save_validated
 
@@ -80,6 +81,8 @@ def call_create(
     save_validated(call, user)
     _write_deadlines(call, user, wanted, record=False)
     _write_objectives(call, user, list(objectives))
+    if published_at is not None:
+        webhook_events.call_published(call)
     return call
 
 
@@ -95,6 +98,7 @@ def call_update(
 ) -> Call:
     """Save an edit made from `expected_version`; `EditConflict` if the call moved on."""
     call = _lock(call, expected_version)
+    before = webhook_events.call_snapshot(call)
     opened_at = call.opens_at
     for name, value in _editable(fields).items():
         setattr(call, name, value)
@@ -113,6 +117,7 @@ def call_update(
         save_validated(call, user)
         _write_deadlines(call, user, wanted, record=record)
     _write_objectives(call, user, list(objectives))
+    webhook_events.call_updated(call, before)
     return call
 
 
@@ -126,6 +131,7 @@ def call_publish(
     call.version += 1
     save_validated(call, user)
     _record(call, user, CallChange.Kind.PUBLISHED, made_at=call.published_at)
+    webhook_events.call_published(call)
     return call
 
 
@@ -158,9 +164,10 @@ def call_extend_deadline(
     call.version += 1
     save_validated(call, user)
     if call.published_at is not None:  # as call_update: drafts have no public trail yet
-        _record(
+        change = _record(
             call, user, CallChange.Kind.DEADLINE_MOVED, old=old_due_at, new=due_at, reason=reason
         )
+        webhook_events.call_deadline_moved(call, change)
     return deadline
 
 
@@ -176,13 +183,14 @@ def call_cancel(*, call: Call, user, reason: str) -> Call:
     call.cancellation_reason = reason.strip()
     call.version += 1
     save_validated(call, user)
-    _record(
+    change = _record(
         call,
         user,
         CallChange.Kind.CANCELLED,
         made_at=call.cancelled_at,
         reason=call.cancellation_reason,
     )
+    webhook_events.call_cancelled(call, change)
     return call
 
 
@@ -294,8 +302,10 @@ def _write_objectives(call: Call, user, texts: list[str]) -> None:
             save_validated(objective, user)
 
 
-def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:
-    CallChange.objects.create(
+def _record(
+    call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None
+) -> CallChange:
+    return CallChange.objects.create(
         call=call,
         kind=kind,
         made_by=history_user(user),

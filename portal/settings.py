@@ -378,3 +378,17 @@ ALERTS_CONFIRM_DAYS = 7
 IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="")
 IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="")
 IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="")
+
+# Webhooks: loopback receivers allowed (development, tests, benchmark; never in
+# production), seconds to connect and to wait for an answer, hours a delivery is retried
+# (with exponential backoff from WEBHOOKS_RETRY_BASE_SECONDS), and seconds after which a
+# delivery whose task was lost (a worker killed) is queued again.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = _whole_number("WEBHOOKS_TIMEOUT_SECONDS", 5, 1, 30)
+WEBHOOKS_RETRY_HOURS = _whole_number("WEBHOOKS_RETRY_HOURS", 24, 1, 24 * 7)
+WEBHOOKS_RETRY_BASE_SECONDS = _whole_number("WEBHOOKS_RETRY_BASE_SECONDS", 30, 1, 3600)
+WEBHOOKS_REQUEUE_SECONDS = _whole_number("WEBHOOKS_REQUEUE_SECONDS", 300, 0, 24 * 3600)
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
+    "task": "api.webhooks.tasks.sweep_webhooks",
+    "schedule": 60.0,
+}
