@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.docs import ApiDocsView
+from api.extracts.views import ExtractViewSet, extract_download
 from api.webhooks.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = DefaultRouter()
@@ -21,6 +22,7 @@ router.register("news", views.NewsViewSet, basename="news")
 router.register("contact-points", views.ContactPointViewSet, basename="contact-point")
 router.register("webhooks/endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhooks/deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+router.register("extracts", ExtractViewSet, basename="extract")
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
@@ -31,6 +33,7 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
 
 
 urlpatterns = [
+    path("v1/extracts/<str:file_name>", extract_download, name="extract_download"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),

@@ -392,3 +392,12 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
     "task": "api.webhooks.tasks.sweep_webhooks",
     "schedule": 60.0,
 }
+
+# Bulk extracts (/api/v1/extracts/): where the daily files are written, and how many
+# days of them are kept. Beat writes them at 03:30 Brussels time.
+EXTRACTS_ROOT = env.path("EXTRACTS_ROOT", default=BASE_DIR / "extracts")
+EXTRACTS_KEEP_DAYS = _whole_number("EXTRACTS_KEEP_DAYS", 7, 1, 366)
+CELERY_BEAT_SCHEDULE["bulk-extracts"] = {
+    "task": "api.tasks.write_extracts",
+    "schedule": crontab(hour=3, minute=30),
+}
