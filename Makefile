@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders
+.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders bench-webhooks
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
 	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
 	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
+	@echo "make bench-webhooks   one call change to 200 webhook endpoints via a Celery worker (PostgreSQL, Redis)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -70,3 +71,7 @@ worker: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Needs PostgreSQL and Redis: one call change fanned out to 200 webhook endpoints on loopback.
+bench-webhooks: install
+	$(BIN)/python bench/webhooks.py

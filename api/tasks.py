@@ -3,9 +3,9 @@
 from celery import shared_task
 
 from api.extracts.writer import extracts_write
-from api.webhooks.tasks import deliver_webhook, sweep_webhooks
+from api.webhooks.tasks import deliver_webhooks, sweep_webhooks
 
-__all__ = ["deliver_webhook", "sweep_webhooks", "write_extracts"]
+__all__ = ["deliver_webhooks", "sweep_webhooks", "write_extracts"]
 
 
 @shared_task(acks_late=True, ignore_result=True)

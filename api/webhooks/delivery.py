@@ -38,6 +38,10 @@ from api.webhooks.safety import Target, UnsafeUrl, resolve_target
 logger = logging.getLogger(__name__)
 USER_AGENT = "MigrationFundingPortal-Webhooks/1.0"
 MAX_BACKOFF = timedelta(hours=6)
+RECORDED_FIELDS = [
+    "state", "attempts", "last_attempt_at", "last_status", "last_error", "delivered_at",
+    "next_attempt_at",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,8 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, at: datetime) -> bool:
     if outcome.delivered:
         delivery.state = WebhookDelivery.State.DELIVERED
         delivery.delivered_at = at
-        endpoints.filter(failing_since__isnull=False).update(failing_since=None)
+        if delivery.endpoint.failing_since is not None:  # as read with the row: no query
+            endpoints.filter(failing_since__isnull=False).update(failing_since=None)
     else:
         # Failing since the moment this attempt was due (not made: a busy queue is not
         # the endpoint's fault), so that a day of failures compares with give_up_at.
@@ -143,7 +148,7 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, at: datetime) -> bool:
             disabled = _disable_if_dead(delivery, at)
         else:
             delivery.next_attempt_at = min(at + backoff(delivery.attempts), delivery.give_up_at)
-    delivery.save()
+    delivery.save(update_fields=RECORDED_FIELDS)
     return disabled
 
 

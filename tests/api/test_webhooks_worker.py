@@ -20,7 +20,7 @@ from standardwebhooks.webhooks import Webhook
 from api.models import ApiKey
 from api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from api.webhooks.sweep import webhooks_sweep
-from api.webhooks.tasks import _delay_each
+from api.webhooks.tasks import delay_in_batches
 from calls import services
 from tests.alerts.celery_worker import CeleryWorker
 from tests.api.webhook_receiver import WebhookReceiver
@@ -155,7 +155,7 @@ def test_a_sigkilled_worker_loses_no_event(worker_on_redis, receiver, settings):
     receiver.on_request = None
     worker_on_redis(concurrency=2)
     settings.WEBHOOKS_REQUEUE_SECONDS = 0  # in production after 5 minutes
-    _delay_each(webhooks_sweep())
+    delay_in_batches(webhooks_sweep())
     expected = len(calls) * len(endpoints)
     wait_for(lambda: WebhookDelivery.objects.filter(state="delivered").count() == expected)
     ids = {(r.path, r.headers["webhook-id"]) for r in receiver.all()}
