@@ -33,8 +33,10 @@ def endpoint_check(endpoint: WebhookEndpoint) -> None:
 @transaction.atomic
 def endpoint_save(endpoint: WebhookEndpoint, *, enabled: bool | None = None) -> WebhookEndpoint:
     """Save a new or changed endpoint after `endpoint_check`; `enabled` turns it on or off
-    (turning it on forgets its failures)."""
-    endpoint_check(endpoint)
+    (turning it on forgets its failures). Turning it off needs no check: a partner must be
+    able to stop deliveries to a host that no longer resolves."""
+    if enabled is not False:
+        endpoint_check(endpoint)
     if enabled is True and endpoint.disabled_at is not None:
         endpoint.disabled_at, endpoint.disabled_reason, endpoint.failing_since = None, "", None
     elif enabled is False and endpoint.disabled_at is None:

@@ -452,3 +452,13 @@ def test_webhook_permission_matrix(
     }[target]
     response = getattr(clients[role], method)(urls[target], body, format="json")
     assert response.status_code == expected
+
+
+def test_an_endpoint_whose_host_no_longer_resolves_can_still_be_disabled(partner, endpoint):
+    WebhookEndpoint.objects.update(url="https://gone.invalid/hook")
+    url = reverse("webhook-endpoint-detail", args=[endpoint["id"]])
+    response = partner.patch(url, {"enabled": False}, format="json")
+    assert response.status_code == 200 and response.json()["enabled"] is False
+    response = partner.patch(url, {"enabled": True}, format="json")
+    assert response.status_code == 400
+    assert "does not resolve" in response.json()["url"][0]
