@@ -13,6 +13,8 @@ RUN DEBUG=false SECRET_KEY=build-only-key-not-used-at-run-time-0123456789abcdefg
     python manage.py collectstatic --no-input
 
 RUN useradd --system --home /app portal
+# The bulk extracts' volume (docker-compose.yml) takes this directory's owner.
+RUN mkdir -p /srv/extracts && chown portal /srv/extracts
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders bench-ft
+.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders bench-ft bench-webhooks
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
 	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
 	@echo "make bench-ft     import_ft of 10,000 F&T topics, first and unchanged (PostgreSQL)"
+	@echo "make bench-webhooks   one call change to 200 webhook endpoints via a Celery worker (PostgreSQL, Redis)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -78,3 +79,7 @@ clean:
 # Needs PostgreSQL: its own database (FT_BENCH_DATABASE_URL, default portal_ft_bench).
 bench-ft: install
 	$(BIN)/python bench/ft_import.py
+
+# Needs PostgreSQL and Redis: one call change fanned out to 200 webhook endpoints on loopback.
+bench-webhooks: install
+	$(BIN)/python bench/webhooks.py

@@ -101,3 +101,10 @@ class ApiKey(models.Model):
         )
         ApiKey.objects.filter(stale, pk=self.pk).update(last_used_at=at)
         self.last_used_at = at
+
+
+# The partners' webhooks and bulk extracts, in modules of their own.
+from api.extracts.models import Extract  # noqa: E402
+from api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402
+
+__all__ = ["ApiKey", "Extract", "WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]

@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from api import views
 from api.docs import ApiDocsView
+from api.extracts.views import ExtractViewSet, extract_download
+from api.webhooks.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = DefaultRouter()
 router.include_format_suffixes = False  # ?format=csv instead of .csv suffixes
@@ -18,6 +20,9 @@ router.register("countries", views.CountryViewSet, basename="country")
 router.register("regions", views.RegionViewSet, basename="region")
 router.register("news", views.NewsViewSet, basename="news")
 router.register("contact-points", views.ContactPointViewSet, basename="contact-point")
+router.register("webhooks/endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhooks/deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+router.register("extracts", ExtractViewSet, basename="extract")
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:
@@ -28,6 +33,7 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
 
 
 urlpatterns = [
+    path("v1/extracts/<str:file_name>", extract_download, name="extract_download"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),

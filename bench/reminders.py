@@ -110,14 +110,37 @@ def _setup_django(env: dict) -> None:
     call_command("migrate", verbosity=0)
 
 
+def synthetic_call(bench: str, *, code: int, closes_in: timedelta):
+    """A fresh published, open SYNTHETIC call of the programme of benchmark `bench`."""
+    from django.utils import timezone
+
+    from calls.models import Call, Deadline
+    from programmes.models import Fund, Programme
+
+    now = timezone.now()
+    fund, _ = Fund.objects.get_or_create(
+        code="SYNTH", defaults={"name": "Synthetic benchmark fund", "call_prefix": "SYNTH"}
+    )
+    programme, _ = Programme.objects.get_or_create(
+        slug=f"synthetic-{bench}-benchmark",
+        defaults={"fund": fund, "title": f"Synthetic {bench} benchmark programme"},
+    )
+    Call.objects.filter(programme=programme).delete()
+    call = Call.objects.create(
+        code=code, identifier=f"SYNTH-2026-AG-{code - 18_100_000}", programme=programme,
+        title=f"Synthetic {bench} benchmark call", type_of_action="AG",
+        opens_at=now - timedelta(days=30), published_at=now - timedelta(days=31),
+    )  # fmt: skip
+    Deadline.objects.create(call=call, due_at=now + closes_in)
+    return call
+
+
 def _fill(subscribers: int) -> None:
     """Start clean: one synthetic call closing in two days, `subscribers` confirmed followers."""
     from django.db import connection, transaction
     from django.utils import timezone
 
     from alerts.models import Notification, Subscriber, Subscription
-    from calls.models import Call, Deadline
-    from programmes.models import Fund, Programme
 
     now = timezone.now()
     with transaction.atomic():
@@ -127,20 +150,7 @@ def _fill(subscribers: int) -> None:
         names = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in tables)
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {names}")
-        fund, _ = Fund.objects.get_or_create(
-            code="SYNTH", defaults={"name": "Synthetic benchmark fund", "call_prefix": "SYNTH"}
-        )
-        programme, _ = Programme.objects.get_or_create(
-            slug="synthetic-reminders-benchmark",
-            defaults={"fund": fund, "title": "Synthetic reminders benchmark programme"},
-        )
-        Call.objects.filter(programme=programme).delete()
-        call = Call.objects.create(
-            code=19_000_000, identifier="SYNTH-2026-AG-900000", programme=programme,
-            title="Synthetic reminders benchmark call", type_of_action="AG",
-            opens_at=now - timedelta(days=30), published_at=now - timedelta(days=31),
-        )  # fmt: skip
-        Deadline.objects.create(call=call, due_at=now + timedelta(days=2))
+        call = synthetic_call("reminders", code=19_000_000, closes_in=timedelta(days=2))
         for first in range(0, subscribers, BATCH):
             numbers = range(first, min(first + BATCH, subscribers))
             rows = Subscriber.objects.bulk_create(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from api.webhooks import events as webhook_events
 from calls.models import (
     DEADLINE_BEFORE_OPENING,
     FT_OWNED_FIELDS,
@@ -130,6 +131,8 @@ def call_create(
     _write_documents(call, user, documents)
     if contact_points is not None:
         call.contact_points.set(contact_points)
+    if published_at is not None:
+        webhook_events.call_published(call)
     return call
 
 
@@ -151,6 +154,7 @@ def call_update(
     `contact_points` (the national ones applicants may ask), when given, replace the
     call's."""
     call = _lock(call, expected_version)
+    before = webhook_events.call_snapshot(call)
     wanted, objectives = list(deadlines), _objective_texts(objectives)
     _refuse_source_fields(call, _editable(fields), wanted)
     opened_at = call.opens_at
@@ -164,6 +168,7 @@ def call_update(
     _write_documents(call, user, documents)
     if contact_points is not None:
         call.contact_points.set(contact_points)
+    webhook_events.call_updated(call, before)
     return call
 
 
@@ -357,6 +362,7 @@ def call_publish(
     call.version += 1
     save_validated(call, user)
     _record(call, user, CallChange.Kind.PUBLISHED, made_at=call.published_at)
+    webhook_events.call_published(call)
     return call
 
 
@@ -403,9 +409,10 @@ def call_extend_deadline(
     call.version += 1
     save_validated(call, user)
     if call.published_at is not None:  # as call_update: drafts have no public trail yet
-        _record(
+        change = _record(
             call, user, CallChange.Kind.DEADLINE_MOVED, old=old_due_at, new=due_at, reason=reason
         )
+        webhook_events.call_deadline_moved(call, change)
     return deadline
 
 
@@ -423,13 +430,14 @@ def call_cancel(*, call: Call, user, reason: str, expected_version: int | None =
     call.cancellation_reason = reason.strip()
     call.version += 1
     save_validated(call, user)
-    _record(
+    change = _record(
         call,
         user,
         CallChange.Kind.CANCELLED,
         made_at=call.cancelled_at,
         reason=call.cancellation_reason,
     )
+    webhook_events.call_cancelled(call, change)
     return call
 
 
@@ -599,7 +607,9 @@ def _write_documents(call: Call, user, documents: Iterable[DocumentInput] | None
         save_validated(document, user)
 
 
-def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None) -> None:
+def _record(
+    call: Call, user, kind: str, *, old=None, new=None, reason="", made_at=None
+) -> CallChange:
     change = CallChange(
         call=call,
         kind=kind,
@@ -611,3 +621,4 @@ def _record(call: Call, user, kind: str, *, old=None, new=None, reason="", made_
     )
     change.full_clean(exclude=["call", "made_by"])  # the reason's characters and length
     change.save()
+    return change

@@ -420,3 +420,35 @@ ALERTS_SWEEP_ON_CHANGE = env.bool("ALERTS_SWEEP_ON_CHANGE", default=CELERY_TASK_
 ALERTS_UNCONFIRMED_MAX = _whole_number("ALERTS_UNCONFIRMED_MAX", 5, 1, 1000)
 ALERTS_CONFIRMATIONS_PER_ADDRESS = _whole_number("ALERTS_CONFIRMATIONS_PER_ADDRESS", 5, 1, 1000)
 ALERTS_CONFIRMATIONS_PER_CLIENT = _whole_number("ALERTS_CONFIRMATIONS_PER_CLIENT", 20, 1, 100000)
+
+
+# --- Partners: IATI export, webhooks, bulk extracts (docs/api.md) ---------------
+
+# The publisher of the IATI file: its IATI organisation identifier (e.g. XM-DAC-41127),
+# OrganisationType code (e.g. 40) and name. Unset: /iati/ says what is missing.
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="")
+IATI_REPORTING_ORG_TYPE = env.str("IATI_REPORTING_ORG_TYPE", default="")
+IATI_REPORTING_ORG_NAME = env.str("IATI_REPORTING_ORG_NAME", default="")
+
+# Webhooks: loopback receivers allowed (development, tests, benchmark; never in
+# production), seconds to connect and to wait for an answer, hours a delivery is retried
+# (with exponential backoff from WEBHOOKS_RETRY_BASE_SECONDS), and seconds after which a
+# delivery whose task was lost (a worker killed) is queued again.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = _whole_number("WEBHOOKS_TIMEOUT_SECONDS", 5, 1, 30)
+WEBHOOKS_RETRY_HOURS = _whole_number("WEBHOOKS_RETRY_HOURS", 24, 1, 24 * 7)
+WEBHOOKS_RETRY_BASE_SECONDS = _whole_number("WEBHOOKS_RETRY_BASE_SECONDS", 30, 1, 3600)
+WEBHOOKS_REQUEUE_SECONDS = _whole_number("WEBHOOKS_REQUEUE_SECONDS", 300, 0, 24 * 3600)
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
+    "task": "api.webhooks.tasks.sweep_webhooks",
+    "schedule": 60.0,
+}
+
+# Bulk extracts (/api/v1/extracts/): where the daily files are written, and how many
+# days of them are kept. Beat writes them at 03:30 Brussels time.
+EXTRACTS_ROOT = env.path("EXTRACTS_ROOT", default=BASE_DIR / "extracts")
+EXTRACTS_KEEP_DAYS = _whole_number("EXTRACTS_KEEP_DAYS", 7, 1, 366)
+CELERY_BEAT_SCHEDULE["bulk-extracts"] = {
+    "task": "api.tasks.write_extracts",
+    "schedule": crontab(hour=3, minute=30),
+}

@@ -13,7 +13,7 @@ from portal import views
 from portal.sitemaps import SITEMAPS
 from projects import views as projects_views
 from projects.feeds import NewsFeed
-from projects.urls import country_urls, initiative_urls
+from projects.urls import country_urls, iati_urls, initiative_urls
 
 urlpatterns = [
     path("feeds/calls/", NewCallsFeed(), name="calls_feed"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon, name="favicon"),
+    path("iati/", include(iati_urls)),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]

@@ -1,15 +1,23 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import ContactPoint
+from projects.iati.export import (
+    IatiNotConfigured,
+    NothingToExport,
+    activities_document,
+    activity_problems,
+    initiatives_to_export,
+)
 from projects.models import Country, Initiative, NewsItem, Region, SupportFigure
 from projects.worldmap import world_map_svg
 
 NEWS_PER_PAGE = 20
+TEXT = "text/plain; charset=utf-8"
 
 
 def _figures():
@@ -103,3 +111,31 @@ def news_list(request):
     news = NewsItem.objects.for_listing()
     page = Paginator(news, NEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "projects/news_list.html", {"page": page})
+
+
+def iati_activities(request):
+    """Every initiative as an IATI 2.03 activity; those that cannot be are left out and
+    named in comments (and in the single-activity address's report)."""
+    return _iati_response(initiatives_to_export())
+
+
+def iati_activity(request, slug: str):
+    initiative = get_object_or_404(initiatives_to_export(), slug=slug)
+    problems = activity_problems(initiative)
+    if problems:
+        report = _("This initiative cannot be exported as a valid IATI activity:")
+        lines = [report, *(f"- {problem}" for problem in problems)]
+        return HttpResponse("\n".join(lines) + "\n", status=422, content_type=TEXT)
+    return _iati_response([initiative])
+
+
+def _iati_response(initiatives) -> HttpResponse:
+    try:
+        document, _left_out = activities_document(initiatives)
+    except IatiNotConfigured as error:
+        message = _("The IATI export is not configured: %(error)s") % {"error": error}
+        return HttpResponse(message + "\n", status=503, content_type=TEXT)
+    except NothingToExport as error:
+        message = _("No initiative can be exported as a valid IATI activity.")
+        return HttpResponse(f"{message}\n{error}\n", status=422, content_type=TEXT)
+    return HttpResponse(document, content_type="application/xml; charset=utf-8")

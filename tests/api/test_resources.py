@@ -130,5 +130,5 @@ def test_an_invalid_filter_is_400_naming_it(api, url, query):
 def test_the_api_root_lists_the_resources(api):
     assert set(api.get("/api/v1/").json()) == {
         "funds", "programmes", "calls", "initiatives", "countries", "regions", "news",
-        "contact-points",
+        "contact-points", "webhooks/endpoints", "webhooks/deliveries", "extracts",
     }  # fmt: skip

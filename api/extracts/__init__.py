@@ -1,0 +1,1 @@
+"""Daily bulk extracts of public calls and initiatives (docs/api.md, "Bulk extracts")."""

@@ -1,0 +1,1 @@
+"""Signed webhooks of changes to calls (docs/api.md, "Webhooks")."""
