@@ -17,7 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 
 from calls.filters import EARLIEST_DAY, LATEST_DAY, CallFilter, CallFilterForm
-from calls.models import CallStatus
+from calls.models import CallQuerySet, CallStatus
+from programmes.models import ParticipantType, Theme
 from projects.models import Initiative, NewsItem
 
 
@@ -59,15 +60,20 @@ SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY = r"^[A-Z]{2}$"
 
 
-def _named_filter(field_name: str, pattern: str | None, label: str) -> django_filters.CharFilter:
-    """An exact match on `field_name`, of a value of `pattern` (any text if None)."""
+def _named_filter(
+    field_name: str, pattern: str | None, label: str, method: str | None = None
+) -> django_filters.CharFilter:
+    """An exact match on `field_name` (or what `method` does), of a value of `pattern` (any
+    text if None)."""
     schema = {"type": "string", "minLength": 1, "maxLength": 160, "description": label}
     validators = []
     if pattern:
         schema["pattern"] = pattern
         validators.append(RegexValidator(pattern))
     named = extend_schema_field(schema)(type("NamedFilter", (django_filters.CharFilter,), {}))
-    return named(field_name=field_name, label=label, validators=validators, max_length=160)
+    return named(
+        field_name=field_name, label=label, validators=validators, max_length=160, method=method
+    )
 
 
 class ShallowCopies(dict):
@@ -136,16 +142,27 @@ class ApiCallFilter(CallFilter):
     )
     fund = _named_filter("programme__fund__code", None, "A fund's code, e.g. AMIF.")
     programme = _named_filter("programme__slug", SLUG, "A programme's slug.")
+    # Who can apply and the themes: the call's own, else its programme's (as on /calls/).
     eligible = _named_filter(
-        "programme__eligible_participants__slug", SLUG, "A participant type's slug, e.g. ngos."
+        "eligible_participants", SLUG, "A participant type's slug, e.g. ngos.", "filter_eligible"
     )
-    theme = _named_filter("programme__themes__slug", SLUG, "A theme's slug.")
+    theme = _named_filter("themes", SLUG, "A theme's slug.", "filter_theme")
+    action = _named_filter(
+        "action_code", None, "A type of action: an F&T code such as AMIF-PJG, or AG/OG.",
+        "filter_action",
+    )  # fmt: skip
 
     class Meta(CallFilter.Meta):
         form = ApiCallFilterForm
 
     def _sorted(self, queryset):
         return queryset  # the cursor paginator orders (cursor_ordering)
+
+    def filter_eligible(self, queryset, name, value):
+        return _named(queryset, ParticipantType, value, CallQuerySet.eligible_for)
+
+    def filter_theme(self, queryset, name, value):
+        return _named(queryset, Theme, value, CallQuerySet.in_theme)
 
     def get_form_class(self):
         """The form class, built once: its fields depend on nothing of the request, and
@@ -219,3 +236,9 @@ class FilterBackend(DjangoFilterBackend):
                     {name: ["Give a value, or leave the parameter out."] for name in empty}
                 )
         return view.filterset
+
+
+def _named(queryset, model, slug: str, narrow):
+    """`narrow(queryset, the row of `model` with `slug`)`; no such row, no call (one query)."""
+    row = model.objects.filter(slug=slug).first()
+    return queryset.none() if row is None else narrow(queryset, row)

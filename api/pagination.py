@@ -66,6 +66,9 @@ class CursorPage(CursorPagination):
             raise exceptions.NotFound(self.invalid_cursor_message) from None
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
+        """DRF's parameters, with the range of `page_size` and the cursor stated as what
+        `encode_cursor` writes (base64)."""
         cursor, page_size = super().get_schema_operation_parameters(view)
+        cursor["schema"] |= {"pattern": "^[A-Za-z0-9+/=]+$"}
         page_size["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
         return [cursor, page_size]

@@ -142,7 +142,10 @@ def detail_schema(serializer, *, summary: str, thing: str, csv: bool = False):
         summary=summary,
         auth=READ_AUTH,
         parameters=[*CONDITIONAL_PARAMETERS, THROTTLE_HEADER],
-        responses=ok | {(304, JSON): NOT_MODIFIED} | errors(e404=f"No such {thing}.") | _common(),
+        responses=ok
+        | {(304, JSON): NOT_MODIFIED}
+        | errors(e400="A query parameter holds a NUL character.", e404=f"No such {thing}.")
+        | _common(),
     )
 
 

@@ -58,7 +58,8 @@ def _write(request, response, *, summary: str, description: str = "", code: int 
         parameters=[schema.THROTTLE_HEADER],
         responses=ok
         | answers
-        | {(401, schema.JSON): schema.BAD_KEY, (429, schema.JSON): schema.THROTTLED},
+        | {(401, schema.JSON): schema.BAD_KEY, (429, schema.JSON): schema.THROTTLED}
+        | {(503, schema.JSON): schema.UNAVAILABLE},
     )
 
 

@@ -24,6 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.models import ApiKey
+from programmes.validators import IDENTIFIER_PATTERN
 from tests.api.conftest import ncp_of
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -138,7 +139,7 @@ def test_the_schema_states_what_the_filters_accept(openapi):
     assert {"closes_at", "-closes_at"} <= set(ordering)
     assert "last_deadline" not in ordering
     identifier = openapi["components"]["schemas"]["CallWriteRequest"]["properties"]["identifier"]
-    assert identifier["pattern"] == "^[A-Z0-9]+(-[A-Z0-9]+)+$"
+    assert identifier["pattern"] == IDENTIFIER_PATTERN
 
 
 # --- schemathesis --------------------------------------------------------------------
