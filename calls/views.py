@@ -79,9 +79,11 @@ def _active_filter_count(filters: CallFilter) -> int:
 def _results_csv_url(filters: CallFilter) -> str:
     """The API's CSV of the calls on this page: the same filters (one definition,
     calls/filters.py), the statuses shown named (the API lists every status by default),
-    without the page's pages, sort and values it could not use."""
+    without the page's pages, sort, values it could not use and filters left empty (the
+    API refuses an empty value)."""
     params = filters.data.copy()
-    for name in ("page", "sort", *filters.form.errors):
+    empty = [name for name, values in params.lists() if not any(values)]
+    for name in ("page", "sort", *filters.form.errors, *empty):
         params.pop(name, None)
     params.setlist("status", filters.statuses)
     params["format"] = "csv"

@@ -48,3 +48,15 @@ def test_invalid_filters_are_left_out_as_on_the_page(client):
     assert "status=closed" in link and "sort" not in link
     assert "closes_after" not in link
     assert client.get(link).status_code == 200
+
+
+def test_filters_the_form_sent_empty_are_left_out(client):
+    # What a browser sends for the filter form untouched: every field, most of them empty.
+    empty = ["q", "fund", "programme", "eligible", "theme", "closes_after", "closes_before",
+             "action", "source"]  # fmt: skip
+    params = {"status": "closed"} | dict.fromkeys(empty, "")
+    link = csv_link(client.get(reverse("call_list"), params))
+    assert "fund=" not in link and "action=" not in link
+    response = client.get(link)
+    assert response.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))) == 9
