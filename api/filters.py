@@ -58,6 +58,8 @@ class OrderingFilter(django_filters.ChoiceFilter):
 # schema could not announce.
 SLUG = r"^[-a-zA-Z0-9_]+$"
 COUNTRY = r"^[A-Z]{2}$"
+# Any text but NUL, which is refused before any view reads it (portal.middleware).
+NO_NUL = r"^[^\x00]+$"
 
 
 def _named_filter(
@@ -67,8 +69,8 @@ def _named_filter(
     text if None)."""
     schema = {"type": "string", "minLength": 1, "maxLength": 160, "description": label}
     validators = []
+    schema["pattern"] = pattern or NO_NUL
     if pattern:
-        schema["pattern"] = pattern
         validators.append(RegexValidator(pattern))
     named = extend_schema_field(schema)(type("NamedFilter", (django_filters.CharFilter,), {}))
     return named(

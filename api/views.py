@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from api import schema
 from api.conditional import conditional_response
-from api.filters import ApiCallFilter, FilterBackend, InitiativeFilter, NewsFilter
+from api.filters import NO_NUL, ApiCallFilter, FilterBackend, InitiativeFilter, NewsFilter
 from api.permissions import CallWritePermission
 from api.renderers import CallCSVRenderer, csv_lines
 from api.serializers import (
@@ -173,7 +173,7 @@ Unlike the page, every status is listed unless `status` is given. With `format=c
 _CALL_FILTER_DESCRIPTIONS = [
     OpenApiParameter(
         "q",
-        {"type": "string", "minLength": 1},
+        {"type": "string", "minLength": 1, "pattern": NO_NUL},
         description="Words or an identifier code (ranked search).",
     ),
     OpenApiParameter(
