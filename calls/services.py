@@ -199,6 +199,7 @@ def call_import(
     values["ft_last_seen_at"] = seen_at
     if call is None:
         return _import_new(Call(**values, published_at=seen_at), user, deadlines)
+    before = webhook_events.call_snapshot(call)
     opened_at = call.opens_at
     for name, value in values.items():
         setattr(call, name, value)
@@ -208,6 +209,7 @@ def call_import(
     wanted = _matched_deadlines(call, deadlines)
     _check_deadlines(call, wanted)
     _save_with_deadlines(call, user, wanted, opened_at, record=call.published_at is not None)
+    webhook_events.call_updated(call, before)
     return call, "updated"
 
 
@@ -246,6 +248,8 @@ def calls_import_new(
         for item in wanted
     ]
     bulk_create_with_history(rows, Deadline, default_user=author)
+    for call in calls:
+        webhook_events.call_published(call)
     return calls
 
 
@@ -259,11 +263,14 @@ def call_withdraw(*, call: Call, user, at: datetime) -> Call:
         return call
     call.ft_missing_since = at
     still_to_come = call.submission_ends_at is not None and call.submission_ends_at > at
+    change = None
     if still_to_come and call.cancelled_at is None:
         call.cancelled_at, call.cancellation_reason = at, WITHDRAWN_REASON
-        _record(call, user, CallChange.Kind.CANCELLED, made_at=at, reason=WITHDRAWN_REASON)
+        change = _record(call, user, CallChange.Kind.CANCELLED, made_at=at, reason=WITHDRAWN_REASON)
     call.version += 1
     save_validated(call, user)
+    if change is not None:
+        webhook_events.call_cancelled(call, change)
     return call
 
 
@@ -272,6 +279,7 @@ def _import_new(call: Call, user, deadlines: list[tuple[datetime, str]]) -> tupl
     _check_deadlines(call, wanted)
     save_validated(call, user)
     _write_deadlines(call, user, wanted, record=False)
+    webhook_events.call_published(call)
     return call, "created"
 
 

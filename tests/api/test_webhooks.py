@@ -6,11 +6,13 @@ tests/api/test_webhooks_worker.py does the same through a real Celery worker on 
 """
 
 from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +23,11 @@ from api.webhooks.delivery import backoff, delivery_attempt
 from api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from api.webhooks.sweep import webhooks_sweep
 from calls import services
-from calls.models import deadline_on
+from calls.models import Call, deadline_on
 from tests.api.conftest import key_client
 from tests.api.webhook_receiver import WebhookReceiver
-from tests.factories import CallFactory
+from tests.calls.ft_data import amif_topic, answer_file
+from tests.factories import CallFactory, FundFactory, ProgrammeFactory
 
 ALL_EVENTS = [
     "call.published",
@@ -462,3 +465,33 @@ def test_an_endpoint_whose_host_no_longer_resolves_can_still_be_disabled(partner
     response = partner.patch(url, {"enabled": True}, format="json")
     assert response.status_code == 400
     assert "does not resolve" in response.json()["url"][0]
+
+
+# --- The EU Funding & Tenders import is a door like the others --------------------------
+
+FT_START = "2026-01-05T00:00:00.000+0000"
+
+
+def ft_topic_file(tmp_path, dates: list[str]) -> str:
+    topic = amif_topic(startDate=FT_START, deadlineModel="multiple cut-off", deadlineDate=dates)
+    return answer_file(tmp_path, topic)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_topic_published_then_moved_reaches_the_webhooks(endpoint, receiver, tmp_path):
+    ProgrammeFactory(fund=FundFactory(code="AMIF", call_prefix="AMIF"), slug="amif-2021-2027")
+    later = "2027-09-17T00:00:00.000+0000"
+    call_command("import_ft", ft_topic_file(tmp_path, ["2027-04-29T00:00:00.000+0000", later]),
+                 stdout=StringIO())  # fmt: skip
+    call_command("import_ft", ft_topic_file(tmp_path, ["2027-05-06T00:00:00.000+0000", later]),
+                 stdout=StringIO())  # fmt: skip
+    payloads = [verified(endpoint, request) for request in receiver.all()]
+    assert [p["type"] for p in payloads] == [
+        "call.published",
+        "call.changed",
+        "call.deadline_moved",
+    ]
+    assert {p["data"]["call"]["identifier"] for p in payloads} == {Call.objects.get().identifier}
+    moved = payloads[-1]["data"]["change"]
+    assert moved["old_due_at"].startswith("2027-04-29")
+    assert moved["new_due_at"].startswith("2027-05-06")
