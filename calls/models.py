@@ -587,6 +587,13 @@ class Call(models.Model):
                 include=["id", "cancelled_at", "published_at"],
                 name="call_programme_schedule",
             ),
+            # The F&T types of action in use (calls.filters.action_choices, on every
+            # /calls/ page): read from this small index, not from every wide row.
+            models.Index(
+                fields=["action_code", "action_label"],
+                condition=~Q(action_code=""),
+                name="call_action",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
