@@ -10,12 +10,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders bench-ft bench-webhooks
+.PHONY: help install run test lint worker migrate demo check clean bench-data bench-pages bench-api bench-reminders bench-ft bench-webhooks
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
 	@echo "make test    lint and run the whole test suite"
 	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
+	@echo "make bench-data   make the synthetic catalogues of 10k to 200k calls (PostgreSQL)"
 	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
 	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
 	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
@@ -56,6 +57,12 @@ check: install
 
 test: lint check
 	$(BIN)/python -m pytest
+
+# Needs PostgreSQL: the synthetic catalogues of 10k to 200k calls, one database each
+# (BENCH_DATABASE_URL + _10k etc.), made once and kept. SIZES=10k,50k chooses.
+SIZES ?= 10k,50k,100k,200k
+bench-data: install
+	$(BIN)/python bench/catalogue.py --sizes $(SIZES)
 
 # Needs PostgreSQL: fills BENCH_DATABASE_URL (default portal_bench) with 50,000 synthetic calls.
 bench-pages: install
