@@ -398,7 +398,7 @@ def _calls_of(group: Group, rng: random.Random, ids: Ids, reference: dict) -> No
             "countries": ",".join(sorted(rng.sample(COUNTRIES, rng.randint(1, 6))))
             if rng.random() < 0.25
             else "",
-            "keywords": rng.sample(topic, 2),
+            "keywords": topic,
             "money": _budget(rng, year),
         }
         ids.call += 1
