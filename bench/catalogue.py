@@ -199,6 +199,13 @@ def ensure(size: str, *, rebuild: bool = False) -> str:
     """Make the catalogue of `size` unless a current one exists; return its URL. Runs in a
     process of its own (it sets DATABASE_URL and starts Django)."""
     url = database_url(size)
+    with closing(_server(url)) as server, server.cursor() as lock:
+        # One maker per size: a second run waits, then finds the catalogue made.
+        lock.execute("SELECT pg_advisory_lock(hashtext(%s))", [url])
+        return _ensure(size, url, rebuild=rebuild)
+
+
+def _ensure(size: str, url: str, *, rebuild: bool) -> str:
     current = not rebuild and _is_current(_stamp(url))
     if not current:
         _recreate(url)
