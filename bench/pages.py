@@ -103,6 +103,24 @@ def _replay(statements) -> float:
     return elapsed
 
 
+def explain(size: str, *, slowest: int) -> None:
+    """Print, for each page, its `slowest` statements with EXPLAIN ANALYZE: where the
+    time goes at `size`."""
+    from django.db import connection
+
+    client = harness.client()
+    print(f"\n{size}: the slowest statements of each page; {harness.machine()}")
+    for name, url in _pages().items():
+        _get(client, url)
+        timed = [(_replay([statement]), statement) for statement in _statements(client, url)]
+        print(f"\n=== {name} ({url}): {len(timed)} statements, {sum(t for t, _ in timed):.1f} ms")
+        for elapsed, (sql, params) in sorted(timed, key=lambda item: -item[0])[:slowest]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n    ".join(row[0] for row in cursor.fetchall())
+            print(f"--- {elapsed:.1f} ms: {sql[:300]}\n    {plan}")
+
+
 def _percentiles(timings: list[float]) -> tuple[float, float]:
     ordered = sorted(timings)
     return statistics.median(ordered), ordered[max(0, round(len(ordered) * 0.95) - 1)]
@@ -180,19 +198,27 @@ def main() -> None:
     parser.add_argument("--minimum", type=int, default=5, help="requests of a slow page")
     parser.add_argument("--budget", type=float, default=20, help="seconds per page and size")
     parser.add_argument("--rebuild", action="store_true", help="make the catalogues again")
+    parser.add_argument(
+        "--explain", type=int, default=0, help="print each page's N slowest statements instead"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # a child: one size
     args = parser.parse_args()
     if args.one:
         harness.production_environment()
         catalogue.ensure(args.one, rebuild=args.rebuild)
         harness.collect_static()
+        if args.explain:
+            explain(args.one, slowest=args.explain)
+            return
         result = measure(args.one, requests=args.requests, minimum=args.minimum, budget=args.budget)
         _print_size(result)
         harness.report(result)
         return
     options = ["--requests", str(args.requests), "--minimum", str(args.minimum)]
-    options += ["--budget", str(args.budget)] + ["--rebuild"] * args.rebuild
-    print_growth(harness.run_sizes(__file__, args.sizes, options))
+    options += ["--budget", str(args.budget), "--explain", str(args.explain)]
+    results = harness.run_sizes(__file__, args.sizes, options + ["--rebuild"] * args.rebuild)
+    if results:
+        print_growth(results)
 
 
 if __name__ == "__main__":
