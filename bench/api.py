@@ -13,7 +13,6 @@ last deadline) with the same fields, without DRF, django-filter, the ETag or rat
 limiting. Prints each size's figures, the ratio, and the machine's load average.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import catalogue, harness  # noqa: E402
+from bench import harness  # noqa: E402
 
 API_URL = "/api/v1/calls/?status=open"
 RAW_URL = "/bench/raw-calls/"
@@ -177,21 +176,14 @@ def print_table(results: dict[str, dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes", type=catalogue.parse_sizes, default=list(catalogue.SIZES), help="e.g. 10k,50k"
-    )
+    parser = harness.parser(__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per endpoint")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
-    parser.add_argument("--rebuild", action="store_true", help="make the catalogues again")
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # a child: one size
     args = parser.parse_args()
     if args.one:
         # Rate limits stay on (their cost is part of the API's), but out of reach.
         os.environ.setdefault("API_THROTTLE_ANON", "1000000/s")
-        harness.production_environment()
-        catalogue.ensure(args.one, rebuild=args.rebuild)
-        harness.collect_static()
+        harness.start(args.one, rebuild=args.rebuild)
         _mount_baseline()
         harness.report(measure(args.one, requests=args.requests, rounds=args.rounds))
         return

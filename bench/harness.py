@@ -6,6 +6,7 @@ catalogue of its size (bench/catalogue.py) and printing its figures as one JSON 
 the parent collects them and prints the growth table.
 """
 
+import argparse
 import json
 import os
 import subprocess
@@ -61,6 +62,26 @@ def client():
 def machine() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}, {os.cpu_count()} cores"
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """The options every size-by-size benchmark takes."""
+    from bench.catalogue import SIZES, parse_sizes
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", type=parse_sizes, default=list(SIZES), help="e.g. 10k,50k")
+    parser.add_argument("--rebuild", action="store_true", help="make the catalogues again")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # a child: one size
+    return parser
+
+
+def start(size: str, *, rebuild: bool) -> None:
+    """Set up a child process: production settings on the catalogue of `size`."""
+    from bench.catalogue import ensure
+
+    production_environment()
+    ensure(size, rebuild=rebuild)
+    collect_static()
 
 
 def report(result: dict) -> None:

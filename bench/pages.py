@@ -15,7 +15,6 @@ A page slower than the time budget stops being requested after --minimum request
 that a page reading every call of a programme does not hold the run for an hour.
 """
 
-import argparse
 import statistics
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import catalogue, harness  # noqa: E402
+from bench import harness  # noqa: E402
 from bench.harness import create_database  # noqa: E402, F401 (the other benchmarks import it)
 
 PROGRAMME = "amif-2021-2027"
@@ -190,23 +189,16 @@ def print_growth(results: dict[str, dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes", type=catalogue.parse_sizes, default=list(catalogue.SIZES), help="e.g. 10k,50k"
-    )
+    parser = harness.parser(__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="rounds (requests per page)")
     parser.add_argument("--minimum", type=int, default=5, help="requests of a slow page")
     parser.add_argument("--budget", type=float, default=20, help="seconds per page and size")
-    parser.add_argument("--rebuild", action="store_true", help="make the catalogues again")
     parser.add_argument(
         "--explain", type=int, default=0, help="print each page's N slowest statements instead"
     )
-    parser.add_argument("--one", help=argparse.SUPPRESS)  # a child: one size
     args = parser.parse_args()
     if args.one:
-        harness.production_environment()
-        catalogue.ensure(args.one, rebuild=args.rebuild)
-        harness.collect_static()
+        harness.start(args.one, rebuild=args.rebuild)
         if args.explain:
             explain(args.one, slowest=args.explain)
             return

@@ -14,6 +14,12 @@ from calls.models import Call, CallObjective, ParentCall
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 TOTAL = 2_000
+# The generator COPYs into PostgreSQL's tables and vacuums: outside a test transaction.
+needs_postgresql = pytest.mark.django_db(transaction=True)
+skip_without_postgresql = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (DATABASE_URL), as in CI",
+)
 
 
 def test_sizes_are_parsed_and_an_unknown_one_is_refused():
@@ -22,11 +28,8 @@ def test_sizes_are_parsed_and_an_unknown_one_is_refused():
         catalogue.parse_sizes("10k,20k")
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="needs PostgreSQL (DATABASE_URL), as in CI",
-)
+@needs_postgresql
+@skip_without_postgresql
 def test_a_catalogue_holds_the_live_set_and_an_archive_kept_right_by_the_triggers():
     catalogue.generate(TOTAL, now=NOW)
 
@@ -55,11 +58,8 @@ def test_a_catalogue_holds_the_live_set_and_an_archive_kept_right_by_the_trigger
     assert Call.objects.search("trafficking").exists()  # the search document is made
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="needs PostgreSQL (DATABASE_URL), as in CI",
-)
+@needs_postgresql
+@skip_without_postgresql
 def test_a_wrong_schedule_column_is_caught():
     catalogue.generate(TOTAL, now=NOW)
     with connection.cursor() as cursor:
