@@ -380,10 +380,13 @@ class NewsItemSerializer(serializers.ModelSerializer):
         return absolute_url(item.get_absolute_url())
 
 
+PHONE_HELP = "Telephone in E.164, e.g. +3222991111 (pages show +32 2 299 11 11); empty if none."
+
+
 class ContactPersonSerializer(serializers.Serializer):
     name = serializers.CharField()
     job_title = serializers.CharField()
-    phone = serializers.CharField()
+    phone = serializers.CharField(help_text=PHONE_HELP)
     email = serializers.EmailField(allow_blank=True)
 
 
@@ -401,3 +404,4 @@ class ContactPointSerializer(serializers.ModelSerializer):
             "slug", "level", "name", "country", "organisation", "phone", "phone_note", "email",
             "website", "persons", "programmes",
         ]  # fmt: skip
+        extra_kwargs = {"phone": {"help_text": PHONE_HELP}}

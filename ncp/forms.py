@@ -347,6 +347,11 @@ class PersonForm(forms.ModelForm):
         model = ContactPerson
         fields = ["name", "job_title", "phone", "email"]
 
+    def __init__(self, *args, contact_point: ContactPoint | None = None, **kwargs):
+        """`contact_point`: whose country a number without a country code belongs to."""
+        super().__init__(*args, **kwargs)
+        self.instance.contact_point = contact_point
+
 
 class BasePersonFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):

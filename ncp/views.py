@@ -285,7 +285,9 @@ def manage_contact_point_edit(request, contact_point):
     data = request.POST if request.method == "POST" else None
     form = forms.ContactPointForm(data, instance=copy.copy(contact_point))
     initial = forms.person_initial(contact_point)
-    formset = forms.PersonFormSet(data, prefix="persons", initial=initial)
+    formset = forms.PersonFormSet(
+        data, prefix="persons", initial=initial, form_kwargs={"contact_point": contact_point}
+    )
     if data is not None and _all_valid(form, formset):
         try:
             contact_point_update(

@@ -30,6 +30,7 @@ from programmes.models import (
     SpecificObjective,
     Theme,
 )
+from programmes.phones import phone_e164
 from projects.models import (
     Country,
     Initiative,
@@ -145,7 +146,7 @@ def _load_contact_points(records: list[dict]) -> None:
             "name": r["name"],
             "country": r.get("country", ""),
             "organisation": _get(Organisation, acronym=organisation) if organisation else None,
-            "phone": r.get("phone", ""),
+            "phone": _phone(r.get("phone", ""), r.get("country", "")),
             "phone_note": r.get("phone_note", ""),
             "email": r.get("email", ""),
         }
@@ -154,8 +155,18 @@ def _load_contact_points(records: list[dict]) -> None:
         persons = r.get("persons", [])
         ContactPerson.objects.filter(contact_point=point, position__gte=len(persons)).delete()
         for position, p in enumerate(persons):
-            person = {k: p.get(k, "") for k in ("name", "job_title", "phone", "email")}
+            person = {k: p.get(k, "") for k in ("name", "job_title", "email")}
+            person["phone"] = _phone(p.get("phone", ""), values["country"])
             _upsert(ContactPerson, {"contact_point": point, "position": position}, person)
+
+
+def _phone(text: str, country: str) -> str:
+    """A number as the source wrote it ("22 409904") as it is stored (E.164): compared
+    with the stored one, a second load changes nothing."""
+    try:
+        return phone_e164(text, country)
+    except ValidationError as error:
+        raise DemoDataError(f"telephone {text!r}: {error.messages[0]}") from error
 
 
 def _load_programmes(data: dict) -> None:

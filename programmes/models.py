@@ -1,6 +1,7 @@
 """Funds, their programmes, and the people applicants can ask about them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,10 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from programmes.phones import phone_e164
 from programmes.validators import (
     validate_identifier_prefix,
     validate_line_characters,
     validate_text_characters,
+)
+
+PHONE_HELP = _(
+    "With its country code, e.g. +32 2 299 11 11; a national contact point's own numbers "
+    "may leave it out. Stored in international form."
 )
 
 
@@ -131,7 +138,9 @@ class ContactPoint(models.Model):
         blank=True,
         related_name="contact_points",
     )
-    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("telephone"), max_length=40, blank=True, help_text=PHONE_HELP
+    )  # E.164 (programmes/phones.py)
     phone_note = models.CharField(
         _("telephone note"), max_length=120, blank=True, help_text=_("e.g. Commission switchboard")
     )
@@ -164,6 +173,11 @@ class ContactPoint(models.Model):
             return f"{self.name} ({self.country.code})"
         return self.name
 
+    def clean(self) -> None:
+        """The telephone in E.164, a national number read as one of the point's country."""
+        super().clean()
+        self.phone = _phone_e164(self.phone, self.country.code)
+
 
 class ContactPerson(models.Model):
     contact_point = models.ForeignKey(
@@ -172,7 +186,9 @@ class ContactPerson(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=120)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
-    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("telephone"), max_length=40, blank=True, help_text=PHONE_HELP
+    )  # E.164 (programmes/phones.py)
     email = models.EmailField(_("e-mail"), blank=True)
 
     history = HistoricalRecords()
@@ -184,6 +200,20 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The telephone in E.164, a national number read as one of the contact point's
+        country (none yet: the number needs its country code)."""
+        super().clean()
+        point = self.contact_point if self.contact_point_id else None
+        self.phone = _phone_e164(self.phone, point.country.code if point else "")
+
+
+def _phone_e164(text: str, region: str) -> str:
+    try:
+        return phone_e164(text, region)
+    except ValidationError as error:
+        raise ValidationError({"phone": error}) from error
 
 
 class ProgrammeQuerySet(models.QuerySet):

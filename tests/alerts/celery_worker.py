@@ -48,6 +48,12 @@ class CeleryWorker:
             peaks[f"pool {pid}"] = _vm_hwm_mb(pid)
         return peaks
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) used so far by the worker: its main process, the
+        pool processes it has reaped and those running."""
+        total = _cpu_seconds(self.process.pid, reaped_children=True)
+        return total + sum(_cpu_seconds(pid) for pid in _children(self.process.pid))
+
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once: no cleanup, no goodbye."""
         if self.process.poll() is None:
@@ -86,6 +92,14 @@ def _children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         children += [int(child) for child in (task / "children").read_text().split()]
     return children
+
+
+def _cpu_seconds(pid: int, *, reaped_children: bool = False) -> float:
+    """utime and stime of `pid` from /proc/<pid>/stat (fields 14 and 15), with cutime and
+    cstime (16 and 17, its children waited for) if `reaped_children`."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    ticks = sum(int(value) for value in fields[11 : 15 if reaped_children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _vm_hwm_mb(pid: int) -> float:

@@ -253,8 +253,9 @@ def _parts(message: bytes) -> list:
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_reminders_are_written_as_python_would_write_them(call, run_sweep, monkeypatch, language):
-    """Header classes made once per name (emails.HeaderClasses) and one .ics part for
-    everyone reminded of a deadline change nothing in the messages sent."""
+    """Header classes made once per name (emails.HeaderClasses), one .ics part for
+    everyone reminded of a deadline and messages written from a skeleton
+    (emails.Skeleton) change nothing in the messages sent."""
     from email.headerregistry import HeaderRegistry
     from email.policy import SMTP
 
@@ -275,11 +276,36 @@ def test_reminders_are_written_as_python_would_write_them(call, run_sweep, monke
         ours, again = written(), written()
         monkeypatch.setattr(emails, "HEADER_CLASSES", HeaderRegistry())
         monkeypatch.setattr(emails, "_calendars", {})
+        monkeypatch.setattr(emails, "_skeletons", {})
+        monkeypatch.setattr(emails, "_make_skeleton", lambda message, policy: None)
         pythons = written()
     assert [_parts(m) for m in ours] == [_parts(m) for m in again] == [_parts(m) for m in pythons]
     first, second = (_parts(message) for message in ours)
     assert first != second and first[-1] == second[-1]
     assert "êtres humains" in first[-1][1]
+
+
+def test_a_body_that_must_be_encoded_is_written_without_a_skeleton():
+    """Stand-ins for links cannot be replaced in a base64 body: such a message is written
+    by Python's e-mail package, with its own links."""
+    from alerts import emails
+
+    link = "https://portal.example.eu/alerts/manage/abc/"
+    texts = ("Subject", "ê" * 1000 + emails.MANAGE_LINK, "<p>" + emails.MANAGE_LINK)
+    body = texts[1].replace(emails.MANAGE_LINK, link)
+    message = emails.AlertEmail(
+        subject="Subject", body=body, to=["first@example.org"], headers={"Message-ID": "<n-1@x>"}
+    )
+    message.attach_alternative(texts[2].replace(emails.MANAGE_LINK, link), "text/html")
+    message.same_for_all, message.texts = ("test", 1), texts
+    message.links_in = {emails.MANAGE_LINK: link}
+
+    written = message.message()
+
+    assert not isinstance(written, emails.WrittenMessage)
+    parsed = message_from_bytes(written.as_bytes(), policy=default_policy)
+    assert parsed.get_body(("plain",)).get_content() == body + "\n"
+    assert parsed.get_body(("plain",))["Content-Transfer-Encoding"] == "base64"
 
 
 def test_a_french_subscriber_reads_the_reminder_in_french(call, run_sweep):

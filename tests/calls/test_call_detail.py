@@ -31,11 +31,11 @@ def test_a_seed_call_shows_every_field(client):
         "This call aims at strengthening the actions of relevant stakeholders",
         "Ministry of Interior",
         "Doris Constantinou",
-        "22 409904",
+        '<a href="tel:+35722409904">+357 22 409904</a>',
         "Christina Hadjieconomou",
-        "22 409944",
+        '<a href="tel:+35722409944">+357 22 409944</a>',
         "Migration and Home Affairs",
-        "+3222991111",
+        '<a href="tel:+3222991111">+32 2 299 11 11</a>',
         "Commission switchboard",
     ]:
         assert fact in text, fact

@@ -53,7 +53,7 @@ def test_details_and_persons_are_saved_in_order(signed_in, ncp_a, contact_point_
     assert "The contact point&#x27;s details were saved." in response.content.decode()
     contact_point_a.refresh_from_db()
     assert (contact_point_a.phone, contact_point_a.website) == (
-        "+357 22 000000",
+        "+35722000000",
         "https://ncp.example.org/",
     )
     assert [(p.position, p.name, p.job_title) for p in contact_point_a.persons.all()] == [
@@ -81,3 +81,22 @@ def test_errors_show_on_their_fields_and_nothing_is_saved(signed_in, contact_poi
     contact_point_a.refresh_from_db()
     assert contact_point_a.email == ""
     assert contact_point_a.persons.count() == 2
+
+
+def test_numbers_are_stored_in_e164_and_a_wrong_one_is_refused(signed_in, contact_point_a):
+    data = contact_point_data(contact_point_a, [{"name": "Maria", "phone": "22 409944"}],
+                              phone="22 409904")  # fmt: skip
+    signed_in.post(edit_url(contact_point_a), data)
+    contact_point_a.refresh_from_db()
+    assert contact_point_a.phone == "+35722409904"
+    assert contact_point_a.persons.get().phone == "+35722409944"
+
+    data = contact_point_data(contact_point_a, [{"name": "Maria", "phone": "22"}], phone="2")
+    response = signed_in.post(edit_url(contact_point_a), data)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["phone"]
+    assert list(response.context["formset"].forms[0].errors) == ["phone"]
+    assert "Not a valid telephone number" in response.content.decode()
+    contact_point_a.refresh_from_db()
+    assert contact_point_a.phone == "+35722409904"

@@ -79,7 +79,7 @@ def targets(call_a, draft_a, contact_point_a, programme_a):
         "delete": (on_call("manage_call_delete", draft_a), {}),
         "contact_point": (
             reverse("manage_contact_point_edit", args=[contact_point_a.slug]),
-            contact_point_data(contact_point_a, [{"name": "Eleni Georgiou"}], phone="+357 1"),
+            contact_point_data(contact_point_a, [{"name": "Eleni G."}], phone="+357 22 000001"),
         ),
         "admin": (reverse("admin:index"), {}),
         "admin_change": (

@@ -152,8 +152,8 @@ def test_the_contact_points_and_their_persons():
     assert national.name == "Ministry of Interior"
     persons = [(p.name, p.job_title, p.phone) for p in national.persons.all()]
     assert persons == [
-        ("Doris Constantinou", "Administrative Officer", "22 409904"),
-        ("Christina Hadjieconomou", "Administrative Officer", "22 409944"),
+        ("Doris Constantinou", "Administrative Officer", "+35722409904"),
+        ("Christina Hadjieconomou", "Administrative Officer", "+35722409944"),
     ]
     eu = amif.contact_points.get(level=ContactPoint.Level.EU)
     assert (eu.name, eu.phone, eu.phone_note) == (

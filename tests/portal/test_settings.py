@@ -23,7 +23,7 @@ def run(code: str, **env: str) -> subprocess.CompletedProcess:
     """Run Python with the portal's settings under a clean environment plus `env`."""
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
             "SITE_URL", "DATABASE_URL", "REDIS_URL", "EMAIL_URL",
-            "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # fmt: skip
+            "DJANGO_ALLOW_ASYNC_UNSAFE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"}}  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -125,6 +125,17 @@ def test_database_redis_and_email_come_from_urls():
             }
         },
     ]
+
+
+CONNECTIONS = "[settings.DATABASES['default'][k] for k in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')]"
+
+
+def test_production_keeps_database_connections_with_health_checks():
+    postgres = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal"}
+    assert settings_value(CONNECTIONS, **PRODUCTION, **postgres) == [60, True]
+    assert settings_value(CONNECTIONS, **postgres) == [0, True]  # local: one per request
+    changed = {"CONN_MAX_AGE": "300", "CONN_HEALTH_CHECKS": "false"}
+    assert settings_value(CONNECTIONS, **PRODUCTION, **postgres, **changed) == [300, False]
 
 
 def test_site_url_is_read_without_a_trailing_slash():

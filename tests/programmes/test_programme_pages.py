@@ -35,10 +35,10 @@ def test_the_amif_programme_page(client):
         "State-owned Enterprises",
         "Ministry of Interior",
         "Doris Constantinou",
-        "22 409904",
+        '<a href="tel:+35722409904">+357 22 409904</a>',
         "Christina Hadjieconomou",
-        "22 409944",
-        "+3222991111",
+        '<a href="tel:+35722409944">+357 22 409944</a>',
+        '<a href="tel:+3222991111">+32 2 299 11 11</a>',
         "Commission switchboard",
         "AMIF-2022-AG-CALL-THB",
     ]:

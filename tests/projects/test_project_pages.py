@@ -75,7 +75,7 @@ def test_turkiye_shows_its_support_figure(client):
 def test_a_country_page_lists_its_national_contact_points(client):
     text = page(client, "country_detail", "CY")
     assert "Ministry of Interior" in text
-    assert "22 409904" in text
+    assert '<a href="tel:+35722409904">+357 22 409904</a>' in text
 
 
 def test_an_unknown_or_lower_case_country_is_not_found(client):
