@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
 from portal.middleware import SECRET_PAGES
 
@@ -90,9 +90,10 @@ def _lifetime_of(url_name: str | None) -> int | None:
 
 
 class SharedCacheMiddleware:
-    """Sets `Cache-Control` on every answer: public with a lifetime for what
+    """Sets `Cache-Control` on every answer: public with a lifetime and an ETag for what
     `shared_lifetime` allows, private otherwise. Placed above the session and CSRF
-    middleware, so that it sees the cookies they set."""
+    middleware, so that it sees the cookies they set, and below GZip, which makes the
+    ETag weak."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,7 +110,17 @@ class SharedCacheMiddleware:
         # Replaces what the view said (the API's no-cache): this address is shared.
         response.headers.pop("Cache-Control", None)
         patch_cache_control(response, public=True, max_age=lifetime)
+        return _with_validator(request, response)
+
+
+def _with_validator(request, response):
+    """A shared page with an ETag (a hash of its body; the API sets its own), so that a
+    cache or a browser revalidates an expired copy: 304 when the body is unchanged."""
+    if response.status_code != 200 or response.streaming:
         return response
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _keep_private(request, response) -> None:

@@ -92,10 +92,8 @@ MIDDLEWARE = [
     "portal.middleware.NullCharacterMiddleware",
     # Compresses pages that hold no secret (BREACH): see portal/middleware.py.
     "portal.middleware.PublicPageGZipMiddleware",
-    # An ETag on every page (304 when unchanged); below GZip, which then marks it weak.
-    "django.middleware.http.ConditionalGetMiddleware",
-    # Cache-Control for a shared cache in front (portal/http_cache.py); above the session
-    # and CSRF middleware, so that it sees the cookies they set.
+    # Cache-Control and ETag for a shared cache in front (portal/http_cache.py); above the
+    # session and CSRF middleware, so that it sees the cookies they set.
     "portal.http_cache.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
