@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-data bench-pages bench-api bench-reminders bench-ft bench-webhooks
+.PHONY: help install run test lint worker migrate demo check clean bench-data bench-pages bench-api bench-reminders bench-ft bench-webhooks bench-cache
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
 	@echo "make bench-ft     import_ft of 10,000 F&T topics, first and unchanged (PostgreSQL)"
 	@echo "make bench-webhooks   one call change to 200 webhook endpoints via a Celery worker (PostgreSQL, Redis)"
+	@echo "make bench-cache  pages through Varnish against gunicorn alone (PostgreSQL, varnish, wrk)"
 
 # Find Python 3.12+: $(PYTHON) first, then PATH, then pyenv's installed versions.
 $(BIN)/python:
@@ -91,3 +92,7 @@ bench-ft: install
 # Needs PostgreSQL and Redis: one call change fanned out to 200 webhook endpoints on loopback.
 bench-webhooks: install
 	$(BIN)/python bench/webhooks.py
+
+# Needs PostgreSQL, Debian's varnish and wrk: its own database (CACHE_BENCH_DATABASE_URL).
+bench-cache: install
+	$(BIN)/python bench/cache.py

@@ -22,8 +22,12 @@ from alerts.services import (
     subscription_request,
     subscriptions_end,
 )
+from portal.same_origin import csrf_by_origin
 
 
+# The forms on call, programme and list pages carry no CSRF token (a shared cache keeps
+# those pages); the browser's Origin protects this view instead (portal/same_origin.py).
+@csrf_by_origin
 @require_http_methods(["GET", "POST"])
 def alerts_subscribe(request):
     """The target of the subscribe forms on call, programme and /calls/ pages; with GET

@@ -705,6 +705,13 @@ class Call(models.Model):
         """The Python form of `CallQuerySet.public()`."""
         return self.published_at is not None and self.published_at <= at
 
+    def changes_by_itself_after(self, at: datetime) -> datetime | None:
+        """The next moment after `at` when what the call's page says changes with no edit:
+        its opening, or a deadline passing (status, next deadline). Caches keep the page
+        no longer (portal/http_cache.py)."""
+        moments = [self.opens_at, *(deadline.due_at for deadline in self.deadlines.all())]
+        return min((moment for moment in moments if moment > at), default=None)
+
     def deadline_after(self, at: datetime) -> "Deadline | None":
         """The next deadline after `at`, if any."""
         return next((d for d in self.deadlines.all() if d.due_at > at), None)

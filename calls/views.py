@@ -19,6 +19,7 @@ from calls.filters import CallFilter
 from calls.models import Call, CallChange, CallStatus, Deadline, ParentCall
 from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
+from portal.http_cache import fresh_until
 from programmes.models import ContactPoint, Fund, Programme
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
             [str(days) for days in settings.ALERTS_REMINDER_DAYS], _("and")
         ),
     }
+    fresh_until(request, call.changes_by_itself_after(context["now"]))
     return render(request, "calls/call_detail.html", context)
 
 

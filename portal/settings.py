@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "portal.middleware.NullCharacterMiddleware",
     # Compresses pages that hold no secret (BREACH): see portal/middleware.py.
     "portal.middleware.PublicPageGZipMiddleware",
+    # Cache-Control and ETag for a shared cache in front (portal/http_cache.py); above the
+    # session and CSRF middleware, so that it sees the cookies they set.
+    "portal.http_cache.SharedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -425,6 +428,16 @@ ALERTS_SWEEP_ON_CHANGE = env.bool("ALERTS_SWEEP_ON_CHANGE", default=CELERY_TASK_
 ALERTS_UNCONFIRMED_MAX = _whole_number("ALERTS_UNCONFIRMED_MAX", 5, 1, 1000)
 ALERTS_CONFIRMATIONS_PER_ADDRESS = _whole_number("ALERTS_CONFIRMATIONS_PER_ADDRESS", 5, 1, 1000)
 ALERTS_CONFIRMATIONS_PER_CLIENT = _whole_number("ALERTS_CONFIRMATIONS_PER_CLIENT", 20, 1, 100000)
+
+# --- HTTP cache (portal/http_cache.py, deploy/varnish/portal.vcl) ----------------
+# Seconds a shared cache (Varnish, a CDN) and browsers may keep an anonymous page: lists
+# (home, /calls/, feeds, the sitemap), pages of one thing (a call, a programme ...; a call's
+# page never outlives its next opening or deadline), fixed pages (legal notice, robots.txt)
+# and API reads. A change shows everywhere within these.
+HTTP_CACHE_LIST_SECONDS = _whole_number("HTTP_CACHE_LIST_SECONDS", 60, 0, 86400)
+HTTP_CACHE_PAGE_SECONDS = _whole_number("HTTP_CACHE_PAGE_SECONDS", 300, 0, 86400)
+HTTP_CACHE_FIXED_SECONDS = _whole_number("HTTP_CACHE_FIXED_SECONDS", 3600, 0, 86400)
+HTTP_CACHE_API_SECONDS = _whole_number("HTTP_CACHE_API_SECONDS", 60, 0, 86400)
 
 
 # --- Partners: IATI export, webhooks, bulk extracts (docs/api.md) ---------------

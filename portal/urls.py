@@ -23,6 +23,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon, name="favicon"),
+    # The language switcher's links; one address for every language (portal/views.py).
+    path("language/<str:language>/", views.language_choose, name="language_choose"),
     path("iati/", include(iati_urls)),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
@@ -41,9 +43,6 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.about_page, {"page": "privacy"}, name="privacy"),
     path("accessibility/", views.about_page, {"page": "accessibility"}, name="accessibility"),
     path("contact/", views.about_page, {"page": "contact"}, name="contact"),
-    # Inside the prefixed patterns so that the switcher on a French page posts to
-    # /fr/i18n/setlang/, where Django can translate the French "next" address back.
-    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/password_reset/", QueuedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("manage/", include("ncp.urls")),

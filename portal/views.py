@@ -1,11 +1,15 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.http import HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import reverse, translate_url
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from calls.models import Call
 from portal.site import absolute_url
@@ -76,3 +80,41 @@ def about_page(request, page: str):
         "programmes_url": reverse("programme_list"),
     }
     return render(request, f"portal/about/{page}.html", context)
+
+
+@require_GET
+def language_choose(request, language: str):
+    """The language switcher: remember `language` (the language cookie, which stops the
+    browser's preference from redirecting later visits) and go to page `next` in it.
+
+    A link, not a form: a form needs a CSRF token, and a page holding one cannot be kept by
+    a shared cache. Choosing a language changes nothing but how pages are shown, so a
+    link to it from elsewhere does no harm (docs/architecture.md, "HTTP cache").
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    address = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        address = "/"
+    response = redirect(_page_in(language, address))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _page_in(language: str, address: str) -> str:
+    """`address` (a page of this site, in the language of its prefix) in `language`."""
+    shown_in = translation.get_language_from_path(urlsplit(address).path)
+    # Prefixed addresses resolve only while their own language is active.
+    with translation.override(shown_in or settings.LANGUAGE_CODE):
+        return translate_url(address, language)

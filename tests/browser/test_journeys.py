@@ -32,12 +32,12 @@ def test_search_open_a_call_and_download_its_calendar(site, page: Page):
 
 def test_switch_to_french_and_back(site, page: Page):
     page.goto(f"{site}/calls/?status=closed")
-    page.get_by_role("button", name="Français").click()
+    page.get_by_role("link", name="Français").click()
     expect(page).to_have_url(re.compile(r"/fr/calls/\?status=closed$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Appels à propositions")
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/calls/\?status=closed$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
 

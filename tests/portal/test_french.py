@@ -206,9 +206,10 @@ def test_support_figures_have_french_qualifiers(client):
 @pytest.mark.usefixtures("demo")
 def test_the_switcher_on_a_french_page_offers_english(client):
     response = client.get("/fr/calls/")
-    assert re.search(r'<button [^>]*value="en"[^>]*>English</button>', response.text)
+    assert re.search(r'<a href="/language/en/\?next=/fr/calls/"[^>]*>English</a>', response.text)
     assert re.search(
-        r'<button [^>]*value="fr"[^>]*aria-pressed="true"[^>]*>Français', response.text
+        r'<a href="/language/fr/\?next=/fr/calls/"[^>]*aria-current="true"[^>]*>Français',
+        response.text,
     )
 
 

@@ -35,12 +35,31 @@ def test_a_chosen_language_wins_over_the_browsers(client):
 
 
 def test_the_switcher_sets_the_language_and_returns_to_the_same_page(client):
-    response = client.post(reverse("set_language"), {"language": "fr", "next": "/calls/?q=x"})
+    response = client.get(reverse("language_choose", args=["fr"]), {"next": "/calls/?q=x"})
     assert response.status_code == 302
     assert response["Location"] == "/fr/calls/?q=x"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
-    back = client.post("/fr/i18n/setlang/", {"language": "en", "next": "/fr/calls/"})
+    back = client.get("/language/en/", {"next": "/fr/calls/"})
     assert back["Location"] == "/calls/"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_the_switcher_is_links_that_return_to_the_same_page(client):
+    page = client.get("/fr/calls/?q=x&fund=AMIF").text
+    assert 'href="/language/en/?next=/fr/calls/%3Fq%3Dx%26fund%3DAMIF"' in page
+    assert 'href="/language/fr/?next=/fr/calls/%3Fq%3Dx%26fund%3DAMIF"' in page
+    assert 'action="/i18n/' not in page and "/fr/i18n/" not in page
+
+
+def test_the_switcher_goes_home_from_an_address_elsewhere(client):
+    for address in ("https://evil.example/", "//evil.example/calls/", ""):
+        response = client.get("/language/fr/", {"next": address})
+        assert response["Location"] == "/fr/"
+
+
+def test_the_switcher_refuses_an_unknown_language(client):
+    assert client.get("/language/de/", {"next": "/calls/"}).status_code == 404
+    assert settings.LANGUAGE_COOKIE_NAME not in client.cookies
 
 
 def test_feeds_and_the_admin_are_not_redirected(client):
