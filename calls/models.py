@@ -295,6 +295,15 @@ class CallQuerySet(models.QuerySet):
             condition |= or_matching
         return self.filter(condition)
 
+    def submission_ahead(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """Calls whose submission has not ended at `at`: open, forthcoming, or cancelled
+        before their end (the first part of `order_by_closing`). A range on an index."""
+        return self.filter(submission_ends_at__gt=at or timezone.now())
+
+    def submission_ended(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """The others: closed, or cancelled after their end (the last part)."""
+        return self.filter(submission_ends_at__lte=at or timezone.now())
+
     def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
         """Open calls with a deadline in the next `days` days after `at`."""
         at = at or timezone.now()
