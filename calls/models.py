@@ -217,8 +217,14 @@ def _statuses_condition(statuses, at: datetime) -> Q:
 
 
 def closing_within_condition(days: int, at: datetime) -> Q:
-    due_soon = _deadlines_after(at).filter(due_at__lte=at + timedelta(days=days))
-    return status_condition(CallStatus.OPEN, at) & Q(Exists(due_soon))
+    """Open calls with a deadline from `at` to `days` days later. An open call with one
+    deadline has it at `submission_ends_at`: only calls with several read their deadlines."""
+    until = at + timedelta(days=days)
+    due_soon = _deadlines_after(at).filter(due_at__lte=until)
+    next_is_soon = Q(deadline_count=1, submission_ends_at__lte=until) | Q(
+        Q(deadline_count__gt=1) & Exists(due_soon)
+    )
+    return status_condition(CallStatus.OPEN, at) & next_is_soon
 
 
 def status_from(
