@@ -10,14 +10,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-pages bench-api bench-reminders bench-ft bench-webhooks
+.PHONY: help install run test lint worker migrate demo check clean bench-data bench-pages bench-api bench-reminders bench-ft bench-webhooks
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
 	@echo "make test    lint and run the whole test suite"
 	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
-	@echo "make bench-pages  time the call pages on 50,000 synthetic calls (PostgreSQL)"
-	@echo "make bench-api    requests per second of the calls API against raw SQL (PostgreSQL)"
+	@echo "make bench-data   make the synthetic catalogues of 10k to 200k calls (PostgreSQL)"
+	@echo "make bench-pages  time the public pages on 10k to 200k synthetic calls (PostgreSQL; SIZES=10k,50k)"
+	@echo "make bench-api    requests per second of the calls API against raw SQL, same sizes"
 	@echo "make bench-reminders  e-mails per second of 20,000 reminders via a Celery worker (PostgreSQL, Redis)"
 	@echo "make bench-ft     import_ft of 10,000 F&T topics, first and unchanged (PostgreSQL)"
 	@echo "make bench-webhooks   one call change to 200 webhook endpoints via a Celery worker (PostgreSQL, Redis)"
@@ -57,13 +58,20 @@ check: install
 test: lint check
 	$(BIN)/python -m pytest
 
-# Needs PostgreSQL: fills BENCH_DATABASE_URL (default portal_bench) with 50,000 synthetic calls.
-bench-pages: install
-	$(BIN)/python bench/pages.py
+# Needs PostgreSQL: the synthetic catalogues of 10k to 200k calls, one database each
+# (BENCH_DATABASE_URL + _10k etc.), made once and kept. SIZES=10k,50k chooses.
+SIZES ?= 10k,50k,100k,200k
+bench-data: install
+	$(BIN)/python bench/catalogue.py --sizes $(SIZES)
 
-# Same database as bench-pages: /api/v1/calls/?status=open against one raw SQL query.
+# Needs PostgreSQL: the pages at each size of bench-data (made first if missing), with the
+# growth table; BENCH_ARGS passes more options (e.g. BENCH_ARGS="--requests 50").
+bench-pages: install
+	$(BIN)/python bench/pages.py --sizes $(SIZES) $(BENCH_ARGS)
+
+# Same databases: /api/v1/calls/?status=open against one raw SQL query, at each size.
 bench-api: install
-	$(BIN)/python bench/api.py
+	$(BIN)/python bench/api.py --sizes $(SIZES) $(BENCH_ARGS)
 
 # Needs PostgreSQL and Redis: 20,000 reminders of one synthetic call through one Celery
 # worker (two processes) to an SMTP server in the benchmark; its own database.

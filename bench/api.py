@@ -1,19 +1,18 @@
-"""Benchmark: requests per second of /api/v1/calls/?status=open on 50,000 synthetic calls,
-side by side with a baseline that reads the same rows with one raw SQL query and writes
-them with json.dumps.
+"""Benchmark: requests per second of /api/v1/calls/?status=open on 10,000 to 200,000
+synthetic calls, side by side with a baseline that reads the same rows with one raw SQL
+query and writes them with json.dumps.
 
-    make bench-api                   # or: .venv/bin/python bench/api.py [--requests N]
+    make bench-api                   # or: .venv/bin/python bench/api.py [--sizes 10k,50k]
 
-Uses the database of bench/pages.py (BENCH_DATABASE_URL, default portal_bench: the demo
-data plus 50,000 SYNTHETIC calls, made once by its fill function). Both endpoints are
-called through the whole Django stack, in-process, in alternating rounds, so that they
-share the same middleware and the same machine state. The baseline is a plain Django
-view in this file, mounted at /bench/raw-calls/ for this run only: the same page (25
-open calls, by last deadline) with the same fields, without DRF, django-
-filter, the ETag or rate limiting.
+For each size, on the catalogue of that size (bench/catalogue.py, made once and kept),
+with production settings (bench/harness.py). Both endpoints are called through the
+whole Django stack, in-process, in alternating rounds, so that they share the same
+middleware and the same machine state. The baseline is a plain Django view in this
+file, mounted at /bench/raw-calls/ for this run only: the same page (25 open calls, by
+last deadline) with the same fields, without DRF, django-filter, the ETag or rate
+limiting. Prints each size's figures, the ratio, and the machine's load average.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import _fill, _setup_django  # noqa: E402
+from bench import harness  # noqa: E402
 
 API_URL = "/api/v1/calls/?status=open"
 RAW_URL = "/bench/raw-calls/"
@@ -136,41 +135,60 @@ def _requests_per_second(client, url: str, requests: int) -> float:
     return requests / (time.perf_counter() - started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=300, help="requests per endpoint")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
-    parser.add_argument("--rebuild", action="store_true", help="make the synthetic calls again")
-    args = parser.parse_args()
-    # Rate limits stay on (their cost is part of the API's), but out of reach.
-    os.environ.setdefault("API_THROTTLE_ANON", "1000000/s")
-    _setup_django()
-    _fill(rebuild=args.rebuild)
-    _mount_baseline()
-    from django.test import Client
-
+def measure(size: str, *, requests: int, rounds: int) -> dict:
+    """Requests per second of the API and of the baseline on this process's database."""
     from calls.models import Call
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = harness.client()
     api_page = [c["identifier"] for c in client.get(API_URL).json()["results"]]
     raw_page = [c["identifier"] for c in client.get(RAW_URL).json()["results"]]
     assert api_page == raw_page and len(api_page) == PAGE_SIZE, "not the same rows"
-    per_round = max(1, args.requests // args.rounds)
+    per_round = max(1, requests // rounds)
     for url in (API_URL, RAW_URL):  # warm up
         _requests_per_second(client, url, 20)
     timings: dict[str, list[float]] = {API_URL: [], RAW_URL: []}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for url in timings:
             timings[url].append(_requests_per_second(client, url, per_round))
     api_rps, raw_rps = (sum(timings[url]) / len(timings[url]) for url in (API_URL, RAW_URL))
-    open_calls = Call.objects.public().open().count()
-    requests = per_round * args.rounds
-    print(f"{Call.objects.count()} calls, {open_calls} open; pages of {PAGE_SIZE}, in-process")
-    print(f"{requests} requests to each, in {args.rounds} alternating rounds")
-    print(f"{'endpoint':<44}{'req/s':>8}")
-    print(f"{'/api/v1/calls/?status=open (DRF)':<44}{api_rps:>8.0f}")
-    print(f"{'baseline: one raw SQL query + json.dumps':<44}{raw_rps:>8.0f}")
-    print(f"API / baseline: {api_rps / raw_rps:.0%} (target: at least 40%)")
+    return {
+        "size": size,
+        "calls": Call.objects.count(),
+        "open": Call.objects.public().open().count(),
+        "requests": per_round * rounds,
+        "api": api_rps,
+        "raw": raw_rps,
+        "machine": harness.machine(),
+    }
+
+
+def print_table(results: dict[str, dict]) -> None:
+    print(f"\n{API_URL}, pages of {PAGE_SIZE}, in-process, alternating rounds")
+    print(f"{'size':<6}{'calls':>9}{'open':>6}{'API req/s':>11}{'raw SQL req/s':>15}{'ratio':>7}")
+    for size, result in results.items():
+        print(
+            f"{size:<6}{result['calls']:>9,}{result['open']:>6}{result['api']:>11.0f}"
+            f"{result['raw']:>15.0f}{result['api'] / result['raw']:>7.0%}"
+        )
+    print("target: the API at least 60% of the raw-SQL baseline")
+    for size, result in results.items():
+        print(f"{size}: {result['requests']} requests to each; {result['machine']}")
+
+
+def main() -> None:
+    parser = harness.parser(__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per endpoint")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    args = parser.parse_args()
+    if args.one:
+        # Rate limits stay on (their cost is part of the API's), but out of reach.
+        os.environ.setdefault("API_THROTTLE_ANON", "1000000/s")
+        harness.start(args.one, rebuild=args.rebuild)
+        _mount_baseline()
+        harness.report(measure(args.one, requests=args.requests, rounds=args.rounds))
+        return
+    options = ["--requests", str(args.requests), "--rounds", str(args.rounds)]
+    print_table(harness.run_sizes(__file__, args.sizes, options + ["--rebuild"] * args.rebuild))
 
 
 if __name__ == "__main__":
