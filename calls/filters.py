@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from calls.counts import status_counts_by_programme
 from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction
 from calls.search_text import identifier_code
 from programmes.models import Fund, ParticipantType, Programme, Theme
@@ -119,6 +120,8 @@ class CallFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, at: datetime | None = None, **kwargs):
         self.at = at or timezone.now()
+        # The public calls at `at` (not a caller's own set): calls/counts.py counts them.
+        self._public_calls = queryset is None
         if queryset is None:
             queryset = Call.objects.public(at=self.at)
         super().__init__(data, queryset, **kwargs)
@@ -210,19 +213,38 @@ class CallFilter(django_filters.FilterSet):
                 queryset = flt.filter(queryset, value)
         return queryset
 
-    def facets(self) -> dict:
-        """Counts for the filters: per status and closing soon (with every filter but the
-        status), and per fund (with every filter but the fund).
+    # Filters that the counts per programme of calls/counts.py can answer: the status and
+    # fund are left out of the counts anyway, and the programme picks a row.
+    TALLIED_FILTERS = ("status", "fund", "programme", "sort")
 
-        Two queries: counts per programme (read from an index), then each programme's fund.
+    def _programme_rows(self) -> list[dict]:
+        """Counts per programme and status of the calls every filter but the status and
+        fund lets through, each with its fund's code.
+
+        Two queries. Without other filters, from the counts kept per programme (nothing
+        read grows with the closed calls); else one scan of the filtered calls.
         """
+        narrowed = any(
+            self._cleaned(name) not in (None, "", [])
+            for name in self.filters
+            if name not in self.TALLIED_FILTERS
+        )
+        if self._public_calls and not narrowed:
+            programme = self._cleaned("programme")
+            rows = status_counts_by_programme(at=self.at)
+            return [row for row in rows if programme is None or row["programme"] == programme.pk]
         rows = self._filtered_except("status", "fund").status_counts(at=self.at, by="programme")
         fund_of = dict(Programme.objects.values_list("pk", "fund__code"))
+        return [{**row, "fund": fund_of[row["programme"]]} for row in rows]
+
+    def facets(self) -> dict:
+        """Counts for the filters: per status and closing soon (with every filter but the
+        status), and per fund (with every filter but the fund). Two queries."""
         chosen_fund = self._cleaned("fund")
         by_status = dict.fromkeys([*CallStatus.values, "closing_within_7", "closing_within_30"], 0)
         by_fund: dict[str, int] = {}
-        for row in rows:
-            fund = fund_of[row["programme"]]
+        for row in self._programme_rows():
+            fund = row["fund"]
             if chosen_fund is None or fund == chosen_fund.code:
                 for key in by_status:
                     by_status[key] += row[key]

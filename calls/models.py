@@ -181,7 +181,7 @@ def _deadlines_after(at: datetime):
     return Deadline.objects.filter(call=OuterRef("pk"), due_at__gt=at)
 
 
-def _status_condition(status: str, at: datetime) -> Q:
+def status_condition(status: str, at: datetime) -> Q:
     """The SQL form of `Call.status_at()` for one status.
 
     "A deadline after `at` exists" reads as "submission ends after `at`", from the
@@ -212,13 +212,19 @@ def _statuses_condition(statuses, at: datetime) -> Q:
         return Q()
     condition = Q(pk__in=[])
     for status in wanted:
-        condition |= _status_condition(status, at)
+        condition |= status_condition(status, at)
     return condition
 
 
-def _closing_within_condition(days: int, at: datetime) -> Q:
-    due_soon = _deadlines_after(at).filter(due_at__lte=at + timedelta(days=days))
-    return _status_condition(CallStatus.OPEN, at) & Q(Exists(due_soon))
+def closing_within_condition(days: int, at: datetime) -> Q:
+    """Open calls with a deadline from `at` to `days` days later. An open call with one
+    deadline has it at `submission_ends_at`: only calls with several read their deadlines."""
+    until = at + timedelta(days=days)
+    due_soon = _deadlines_after(at).filter(due_at__lte=until)
+    next_is_soon = Q(deadline_count=1, submission_ends_at__lte=until) | Q(
+        Q(deadline_count__gt=1) & Exists(due_soon)
+    )
+    return status_condition(CallStatus.OPEN, at) & next_is_soon
 
 
 def status_from(
@@ -295,10 +301,19 @@ class CallQuerySet(models.QuerySet):
             condition |= or_matching
         return self.filter(condition)
 
+    def submission_ahead(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """Calls whose submission has not ended at `at`: open, forthcoming, or cancelled
+        before their end (the first part of `order_by_closing`). A range on an index."""
+        return self.filter(submission_ends_at__gt=at or timezone.now())
+
+    def submission_ended(self, *, at: datetime | None = None) -> "CallQuerySet":
+        """The others: closed, or cancelled after their end (the last part)."""
+        return self.filter(submission_ends_at__lte=at or timezone.now())
+
     def closing_within(self, days: int, *, at: datetime | None = None) -> "CallQuerySet":
         """Open calls with a deadline in the next `days` days after `at`."""
         at = at or timezone.now()
-        return self.filter(_closing_within_condition(days, at))
+        return self.filter(closing_within_condition(days, at))
 
     def status_counts(self, *, at: datetime | None = None, by: str | None = None):
         """How many calls have each status at `at`, and how many close within 7 and 30 days.
@@ -307,11 +322,11 @@ class CallQuerySet(models.QuerySet):
         """
         at = at or timezone.now()
         counts = {
-            status.value: Count("pk", filter=_status_condition(status, at)) for status in CallStatus
+            status.value: Count("pk", filter=status_condition(status, at)) for status in CallStatus
         }
         for days in (7, 30):
             counts[f"closing_within_{days}"] = Count(
-                "pk", filter=_closing_within_condition(days, at)
+                "pk", filter=closing_within_condition(days, at)
             )
         if by:
             return self.order_by().values(by).annotate(**counts)
@@ -370,6 +385,16 @@ class CallQuerySet(models.QuerySet):
     def for_listing(self) -> "CallQuerySet":
         """What a list of calls shows, in a fixed number of queries."""
         return self.select_related("programme__fund").prefetch_related("deadlines")
+
+    def listed_first(self, length: int) -> list["Call"]:
+        """The first `length` calls in this order, as `for_listing` reads them.
+
+        Found in two steps, the ids (ordered on narrow indexed columns) and then those
+        rows, so that sorting reads no wide row. Three queries (ids, calls, deadlines).
+        """
+        ids = list(self.values_list("pk", flat=True)[:length])
+        by_id = Call.objects.for_listing().in_bulk(ids)
+        return [by_id[pk] for pk in ids]
 
 
 class Call(models.Model):
@@ -587,6 +612,24 @@ class Call(models.Model):
                 include=["id", "cancelled_at", "published_at"],
                 name="call_programme_schedule",
             ),
+            # What is about to be published (scheduled) and what was cancelled: few rows,
+            # counted beside the tally of each programme (calls/counts.py).
+            models.Index(fields=["published_at"], name="call_published_at"),
+            models.Index(
+                fields=["cancelled_at"],
+                condition=Q(cancelled_at__isnull=False),
+                name="call_cancelled_at",
+            ),
+            # A programme's newest calls (related calls of a call page), in index order.
+            models.Index(
+                "programme", models.F("opens_at").desc(), "identifier", name="call_programme_newest"
+            ),
+            # The other topics of a topic's call.
+            models.Index(
+                fields=["parent_identifier", "identifier"],
+                condition=~Q(parent_identifier=""),
+                name="call_parent_identifier",
+            ),
             # The F&T types of action in use (calls.filters.action_choices, on every
             # /calls/ page): read from this small index, not from every wide row.
             models.Index(
@@ -651,17 +694,27 @@ class Call(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def related_calls(self) -> CallQuerySet:
-        """Other topics of the same call first, then other calls of the same programme."""
-        same_parent = Q(parent_identifier=self.parent_identifier) if self.parent_identifier else Q()
-        siblings = (
-            Case(When(same_parent, then=Value(0)), default=Value(1)) if same_parent else Value(1)
+    def related_calls(self, length: int, *, at: datetime | None = None) -> CallQuerySet:
+        """At most `length` public calls: other topics of the same call first, then other
+        calls of the same programme, newest first.
+
+        Each part is picked in index order (`call_parent_identifier`,
+        `call_programme_newest`) and cut at `length` before the two are sorted together,
+        so a programme of many thousands of calls costs no more than one of ten.
+        """
+        others = Call.objects.public(at=at).filter(programme_id=self.programme_id)
+        others = others.exclude(pk=self.pk).order_by("-opens_at", "identifier")
+        if not self.parent_identifier:
+            return others.annotate(sibling_order=Value(1))[:length]
+        siblings = others.filter(parent_identifier=self.parent_identifier)
+        chosen = Q(pk__in=siblings.values("pk")[:length]) | Q(
+            pk__in=others.exclude(parent_identifier=self.parent_identifier).values("pk")[:length]
         )
+        same_parent = Q(parent_identifier=self.parent_identifier)
         return (
-            Call.objects.filter(programme_id=self.programme_id)
-            .exclude(pk=self.pk)
-            .annotate(sibling_order=siblings)
-            .order_by("sibling_order", "-opens_at", "identifier")
+            Call.objects.filter(chosen)
+            .annotate(sibling_order=Case(When(same_parent, then=Value(0)), default=Value(1)))
+            .order_by("sibling_order", "-opens_at", "identifier")[:length]
         )
 
     def applicants(self) -> list[ParticipantType]:
@@ -725,6 +778,24 @@ class Call(models.Model):
     def closes_at(self) -> datetime | None:
         """The next deadline, or the last one once the call has closed."""
         return closes_from(timezone.now(), [deadline.due_at for deadline in self.deadlines.all()])
+
+
+class ProgrammeCallTally(models.Model):
+    """How many calls of a programme have a publication moment (published, or scheduled).
+
+    Kept by database triggers on calls_call (calls/triggers.py, migration 0012); the
+    application never writes it. The closed calls, nearly all of them, are this number
+    less the few live, scheduled and cancelled ones (calls/counts.py), so counting them
+    does not read the archive.
+    """
+
+    programme = models.OneToOneField(
+        Programme, primary_key=True, on_delete=models.CASCADE, related_name="call_tally"
+    )
+    published = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.published}"
 
 
 class Deadline(models.Model):

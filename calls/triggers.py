@@ -111,8 +111,10 @@ def sqlite_rebuild_guard(*, schedule: bool = False):
 
         return run
 
-    drops = (drop, drop_schedule, drop_fts_triggers) if schedule else (drop,)
-    creates = (create, create_schedule, create_fts_triggers) if schedule else (create,)
+    drops, creates = (drop,), (create,)
+    if schedule:
+        drops = (drop, drop_schedule, drop_fts_triggers, drop_tally)
+        creates = (create, create_schedule, create_fts_triggers, create_tally)
     return (
         migrations.RunPython(on_sqlite(*drops), on_sqlite(*creates)),
         migrations.RunPython(on_sqlite(*creates), on_sqlite(*drops)),
@@ -205,3 +207,102 @@ def create_schedule(schema_editor) -> None:
 
 def drop_schedule(schema_editor) -> None:
     _run(schema_editor, SCHEDULE_POSTGRESQL_REVERSE, SCHEDULE_SQLITE_REVERSE)
+
+
+# --- The published calls per programme: calls_programmecalltally ---
+# How many calls of each programme have a publication moment (published or scheduled),
+# kept by these triggers and never written by the application. The live, scheduled and
+# cancelled calls are few and indexed; with this number, the closed ones (all the rest)
+# are counted without reading the archive (calls/counts.py).
+
+TALLY_TABLE = "calls_programmecalltally"
+
+TALLY_POSTGRESQL = f"""
+CREATE FUNCTION calls_programme_tally() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        IF OLD.published_at IS NOT NULL THEN
+            UPDATE {TALLY_TABLE} SET published = published - 1
+            WHERE programme_id = OLD.programme_id;
+        END IF;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        IF NEW.published_at IS NOT NULL THEN
+            INSERT INTO {TALLY_TABLE} (programme_id, published) VALUES (NEW.programme_id, 1)
+            ON CONFLICT (programme_id)
+            DO UPDATE SET published = {TALLY_TABLE}.published + 1;
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER calls_programme_tally_change
+    AFTER UPDATE OF published_at, programme_id ON calls_call FOR EACH ROW
+    WHEN ((OLD.published_at IS NULL) IS DISTINCT FROM (NEW.published_at IS NULL)
+          OR OLD.programme_id IS DISTINCT FROM NEW.programme_id)
+    EXECUTE FUNCTION calls_programme_tally();
+
+CREATE TRIGGER calls_programme_tally_insert_delete
+    AFTER INSERT OR DELETE ON calls_call FOR EACH ROW
+    EXECUTE FUNCTION calls_programme_tally();
+"""
+
+TALLY_POSTGRESQL_REVERSE = """
+DROP TRIGGER IF EXISTS calls_programme_tally_change ON calls_call;
+DROP TRIGGER IF EXISTS calls_programme_tally_insert_delete ON calls_call;
+DROP FUNCTION IF EXISTS calls_programme_tally();
+"""
+
+
+def _sqlite_tally(sign: str, row: str) -> str:
+    return (
+        f"INSERT OR IGNORE INTO {TALLY_TABLE} (programme_id, published) "
+        f"VALUES ({row}.programme_id, 0); "
+        f"UPDATE {TALLY_TABLE} SET published = published {sign} 1 "
+        f"WHERE programme_id = {row}.programme_id AND {row}.published_at IS NOT NULL;"
+    )
+
+
+TALLY_SQLITE = [
+    f"CREATE TRIGGER calls_programme_tally_insert AFTER INSERT ON calls_call "
+    f"BEGIN {_sqlite_tally('+', 'NEW')} END;",
+    f"CREATE TRIGGER calls_programme_tally_delete AFTER DELETE ON calls_call "
+    f"BEGIN {_sqlite_tally('-', 'OLD')} END;",
+    f"CREATE TRIGGER calls_programme_tally_update AFTER UPDATE OF published_at, programme_id "
+    f"ON calls_call BEGIN {_sqlite_tally('-', 'OLD')} {_sqlite_tally('+', 'NEW')} END;",
+]
+
+TALLY_SQLITE_REVERSE = [
+    f"DROP TRIGGER IF EXISTS {name};"
+    for name in (
+        "calls_programme_tally_insert",
+        "calls_programme_tally_delete",
+        "calls_programme_tally_update",
+    )
+]
+
+TALLY_FILL = f"""
+DELETE FROM {TALLY_TABLE};
+INSERT INTO {TALLY_TABLE} (programme_id, published)
+    SELECT programme_id, count(*) FROM calls_call WHERE published_at IS NOT NULL
+    GROUP BY programme_id;
+"""
+
+
+def _tally_exists(schema_editor) -> bool:
+    """Whether the tally's table is there: migrations before 0012 rebuild calls_call
+    through `sqlite_rebuild_guard` without it."""
+    return TALLY_TABLE in schema_editor.connection.introspection.table_names()
+
+
+def create_tally(schema_editor) -> None:
+    """Create the tally's triggers and count what is there (after a rebuild too)."""
+    if _tally_exists(schema_editor):
+        _run(schema_editor, TALLY_POSTGRESQL, TALLY_SQLITE)
+        for statement in filter(str.strip, TALLY_FILL.split(";")):
+            schema_editor.execute(statement)
+
+
+def drop_tally(schema_editor) -> None:
+    if _tally_exists(schema_editor):
+        _run(schema_editor, TALLY_POSTGRESQL_REVERSE, TALLY_SQLITE_REVERSE)

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 # The other topics of a call shown on a topic's page; the call's page lists them all.
 TOPICS_SHOWN = 20
+# Other calls of the same call or programme shown on a call's page.
+RELATED_SHOWN = 5
 
 
 def call_list(request):
@@ -66,6 +68,8 @@ def _with_q(request, q: str) -> str:
     params["q"] = q
     params.pop("page", None)
     return f"?{params.urlencode()}"
+
+
 # The filters behind the "Filters (n)" disclosure; the search words stay in view.
 FOLDED_FILTERS = ("fund", "programme", "eligible", "theme", "closes_after", "closes_before")
 
@@ -142,7 +146,7 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
         if call.parent_identifier
         else None,
         "topics": call.topics().public().for_listing().order_by("identifier")[:TOPICS_SHOWN],
-        "related": call.related_calls().public().for_listing()[:5],
+        "related": call.related_calls(RELATED_SHOWN).for_listing(),
         "now": timezone.now(),
         "reminder_days": get_text_list(
             [str(days) for days in settings.ALERTS_REMINDER_DAYS], _("and")

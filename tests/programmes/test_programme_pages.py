@@ -1,7 +1,13 @@
 """/programmes/ and /programmes/<slug>/ show the programme facts of the source pages."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.urls import reverse
+
+from calls.models import deadline_on, opening_on
+from programmes.views import CLOSED_CALLS_SHOWN
+from tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -59,3 +65,30 @@ def test_pages_run_a_fixed_number_of_queries(
 ):
     with django_assert_max_num_queries(max_queries):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_page_lists_live_calls_and_the_latest_closed_ones_then_links_to_the_rest(client):
+    programme = ProgrammeFactory()
+    today = date.today()
+    live = CallFactory(programme=programme, opens_at=opening_on(today - timedelta(days=3)),
+                       deadlines=[deadline_on(today + timedelta(days=30))])  # fmt: skip
+    closed = [
+        CallFactory(
+            programme=programme,
+            opens_at=opening_on(date(2020, 1, 1)),
+            deadlines=[deadline_on(date(2020, 3, 1) + timedelta(days=n))],
+        )  # fmt: skip
+        for n in range(CLOSED_CALLS_SHOWN + 2)
+    ]
+    response = client.get(reverse("programme_detail", args=[programme.slug]))
+    shown = [call.identifier for call in response.context["calls"]]
+    latest = [call.identifier for call in reversed(closed)][:CLOSED_CALLS_SHOWN]
+    assert shown == [live.identifier, *latest]
+    assert f'?programme={programme.slug}&amp;status=closed"' in response.text
+
+    closed[0].delete()
+    closed[1].delete()  # exactly CLOSED_CALLS_SHOWN closed calls: all shown, no link
+    response = client.get(reverse("programme_detail", args=[programme.slug]))
+    assert len(response.context["calls"]) == CLOSED_CALLS_SHOWN + 1
+    assert "status=closed" not in response.text
