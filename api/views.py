@@ -56,7 +56,7 @@ def calls_to_represent(calls):
         calls.select_related("programme__fund")
         .defer("search_document", "programme__summary", "programme__description",
                "programme__fund__description")
-        .prefetch_related("deadlines", "objectives")
+        .prefetch_related("deadlines", "objectives", "eligible_participants", "themes")
     )  # fmt: skip
 
 
@@ -97,6 +97,13 @@ _PAGE_EXPRESSIONS = {
         )
         for key, model in (("eligible", ParticipantType), ("themes", Theme))
     },
+    # The call's own (empty: its programme's apply).
+    **{
+        f"own_{key}_list": JSONList(
+            model, ("slug", "name"), where="calls", equals=F("pk"), order_by="name"
+        )
+        for key, model in (("eligible", ParticipantType), ("themes", Theme))
+    },
 }
 
 
@@ -104,16 +111,26 @@ def represent_page(serializer: CallSerializer, page: list[dict]) -> list[dict]:
     """A page of calls read with _PAGE_VALUES and _PAGE_EXPRESSIONS (no further query)."""
     return [
         serializer.represent(
-            call,
+            call | {"eligible_countries": _codes(call["eligible_countries"])},
             deadlines=call["deadline_list"],
             objectives=[text for (text,) in call["objective_list"]],
-            facets={
-                key: [{"slug": slug, "name": name} for slug, name in call[f"{key}_list"]]
-                for key in ("eligible", "themes")
-            },
+            facets=_named_lists(call, ""),
+            own=_named_lists(call, "own_"),
         )
         for call in page
     ]
+
+
+def _named_lists(call: dict, prefix: str) -> dict:
+    return {
+        key: [{"slug": slug, "name": name} for slug, name in call[f"{prefix}{key}_list"]]
+        for key in ("eligible", "themes")
+    }
+
+
+def _codes(stored: str) -> list[str]:
+    """A multiple CountryField's column ("MA,TR") as its list of codes."""
+    return stored.split(",") if stored else []
 
 
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):

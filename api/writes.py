@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import CallSerializer
+from api.serializers import COUNTRY_CHOICES, CallSerializer
 from calls import services
 from calls.models import (
     MAX_DEADLINES,
@@ -21,8 +21,8 @@ from calls.models import (
     MAX_REASON_LENGTH,
     Call,
 )
-from calls.services import EDITABLE_FIELDS, DeadlineInput
-from programmes.models import Programme
+from calls.services import EDITABLE_FIELDS, ELIGIBILITY_FIELDS, DeadlineInput
+from programmes.models import ParticipantType, Programme, Theme
 from programmes.validators import validate_call_identifier
 
 
@@ -66,10 +66,38 @@ class CallWriteSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="Required in a PATCH: the version you last read."
     )
+    # Who can apply, and the themes: the call's own; empty, its programme's apply.
+    eligible = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=ParticipantType.objects.all(),
+        source="eligible_participants",
+        required=False,
+        help_text="Slugs of the participant types who may apply (see a programme's "
+        "`eligible`); [] for the programme's.",
+    )
+    eligible_countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=COUNTRY_CHOICES),
+        max_length=len(COUNTRY_CHOICES),
+        required=False,
+        help_text="ISO 3166-1 alpha-2 codes of the countries where applicants must be "
+        "established; [] for no restriction.",
+    )
+    themes = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=Theme.objects.all(),
+        required=False,
+        help_text="Slugs of the thematic categories (see a programme's `themes`); [] for the "
+        "programme's.",
+    )
 
     class Meta:
         model = Call
-        fields = [*EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version"]
+        fields = [
+            *EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version", "eligible",
+            "eligible_countries", "themes",
+        ]  # fmt: skip
         # Uniqueness is checked by full_clean() in the services, with the model's messages;
         # the identifier's format here too, so that the schema states its pattern.
         extra_kwargs = {
@@ -130,7 +158,13 @@ def call_create_from(data: dict, *, user) -> Call:
         deadlines=[DeadlineInput(d["due_at"], d.get("label", "")) for d in data["deadlines"]],
         objectives=data.get("objectives", []),
         published_at=data.get("published_at"),
+        eligibility=_eligibility(data),
     )
+
+
+def _eligibility(data: dict) -> dict:
+    """Who can apply and the themes, as given (the others are left as they are)."""
+    return {name: data[name] for name in ELIGIBILITY_FIELDS if name in data}
 
 
 @transaction.atomic
@@ -139,9 +173,11 @@ def call_update_from(call: Call, data: dict, *, user) -> Call:
     `version`."""
     version = data["version"]
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    eligibility = _eligibility(data)
     publishing = "published_at" in data and data["published_at"] != call.published_at
     cancelling = "cancellation_reason" in data
-    if fields or "deadlines" in data or "objectives" in data or not (publishing or cancelling):
+    editing = fields or eligibility or "deadlines" in data or "objectives" in data
+    if editing or not (publishing or cancelling):
         call = services.call_update(
             call=call,
             user=user,
@@ -149,6 +185,7 @@ def call_update_from(call: Call, data: dict, *, user) -> Call:
             fields=fields,
             deadlines=_deadlines(call, data.get("deadlines")),
             objectives=data.get("objectives", [o.text for o in call.objectives.all()]),
+            eligibility=eligibility,
         )
         version = call.version
     if publishing and data["published_at"] is not None:
