@@ -44,8 +44,10 @@ class CallWriteSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
     )
-    deadlines = DeadlineInputSerializer(
-        many=True,
+    # A list field rather than many=True, so that the schema states the caps (minItems,
+    # maxItems) as it does for objectives.
+    deadlines = serializers.ListField(
+        child=DeadlineInputSerializer(),
         min_length=1,
         max_length=MAX_DEADLINES,
         error_messages={"min_length": _("A call needs at least one deadline.")},

@@ -5,13 +5,22 @@ from rest_framework import serializers
 from api.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false, as the schema's boolean says (DRF's field also takes 0, 1, "yes")."""
+
+    def to_internal_value(self, data) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
-        allow_empty=False,
+        min_length=1,  # the schema says so (minItems), where allow_empty=False did not
         help_text="The event types to receive.",
     )
-    enabled = serializers.BooleanField(
+    enabled = StrictBooleanField(
         required=False,
         help_text="False once disabled (by its owner, or after a day of failed deliveries); "
         "send true to enable it again.",
