@@ -50,14 +50,14 @@ def call_list(request):
     return render(request, "calls/call_list.html", context)
 
 
-
-
 def _with_q(request, q: str) -> str:
     """The query string of this page of results, searching `q` instead."""
     params = request.GET.copy()
     params["q"] = q
     params.pop("page", None)
     return f"?{params.urlencode()}"
+
+
 # The filters behind the "Filters (n)" disclosure; the search words stay in view.
 FOLDED_FILTERS = ("fund", "programme", "eligible", "theme", "closes_after", "closes_before")
 
