@@ -12,6 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.fields import (
+    STRICT_FIELDS,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictIntegerField,
+    validate_web_address,
+)
 from api.serializers import COUNTRY_CHOICES, CallSerializer
 from calls import services
 from calls.models import (
@@ -23,17 +30,23 @@ from calls.models import (
 )
 from calls.services import EDITABLE_FIELDS, ELIGIBILITY_FIELDS, DeadlineInput
 from programmes.models import ParticipantType, Programme, Theme
-from programmes.validators import validate_call_identifier
+from programmes.validators import validate_call_identifier, validate_line_characters
 
 
 class DeadlineInputSerializer(serializers.Serializer):
-    id = serializers.IntegerField(
+    id = StrictIntegerField(
         required=False,
         help_text="The id of one of the call's deadlines, to move it; without it, a deadline "
         "at the same moment is kept and any other is new.",
     )
-    due_at = serializers.DateTimeField(help_text="ISO 8601 with offset.")
-    label = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    due_at = StrictDateTimeField(help_text="ISO 8601 with offset.")
+    label = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        validators=[validate_line_characters],
+    )
 
 
 class CallWriteSerializer(serializers.ModelSerializer):
@@ -41,6 +54,7 @@ class CallWriteSerializer(serializers.ModelSerializer):
     (from the last read) is required, and `deadlines` and `objectives`, when given,
     replace the whole list."""
 
+    serializer_field_mapping = STRICT_FIELDS
     programme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
     )
@@ -54,18 +68,18 @@ class CallWriteSerializer(serializers.ModelSerializer):
         help_text="Every deadline of the call.",
     )
     objectives = serializers.ListField(
-        child=serializers.CharField(max_length=MAX_OBJECTIVE_LENGTH),
+        child=StrictCharField(max_length=MAX_OBJECTIVE_LENGTH),
         max_length=MAX_OBJECTIVES,
         required=False,
         help_text="The specific objectives.",
     )
-    published_at = serializers.DateTimeField(
+    published_at = StrictDateTimeField(
         required=False,
         allow_null=True,
         help_text="When the call becomes public. Omitted on creation: a draft. "
         "In a PATCH, a moment publishes (or schedules) the call, null makes it a draft again.",
     )
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         required=False, min_value=1, help_text="Required in a PATCH: the version you last read."
     )
     # Who can apply, and the themes: the call's own; empty, its programme's apply.
@@ -105,6 +119,8 @@ class CallWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "code": {"validators": []},
             "identifier": {"validators": [validate_call_identifier]},
+            "official_url": {"validators": [validate_web_address]},
+            "apply_url": {"validators": [validate_web_address]},
         }
 
     def to_internal_value(self, data):
@@ -131,7 +147,7 @@ class CallWriteSerializer(serializers.ModelSerializer):
 class CallChangeSerializer(CallWriteSerializer):
     """A PATCH: the fields of a call, and its cancellation."""
 
-    cancellation_reason = serializers.CharField(
+    cancellation_reason = StrictCharField(
         required=False,
         max_length=MAX_REASON_LENGTH,
         help_text="Cancels the call from now on, with this reason shown to applicants (as in "

@@ -2,19 +2,12 @@
 
 from rest_framework import serializers
 
+from api.fields import STRICT_FIELDS, StrictBooleanField
 from api.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """true or false, as the schema's boolean says (DRF's field also takes 0, 1, "yes")."""
-
-    def to_internal_value(self, data) -> bool:
-        if isinstance(data, bool):
-            return data
-        self.fail("invalid", input=data)
-
-
 class WebhookEndpointSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELDS
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
         min_length=1,  # the schema says so (minItems), where allow_empty=False did not
