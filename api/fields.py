@@ -23,11 +23,14 @@ validate_web_address = RegexValidator(
 )
 
 
+_JSON_TYPES = {str: "string", int: "integer", bool: "boolean (true or false)"}
+
+
 def _strictly(kind: type, field_class: type) -> type:
     class Strict(field_class):
         def to_internal_value(self, data):
             if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
-                self.fail("invalid")
+                raise serializers.ValidationError(f"Send a JSON {_JSON_TYPES[kind]}.")
             return super().to_internal_value(data)
 
     Strict.__name__ = f"Strict{field_class.__name__}"
