@@ -7,7 +7,7 @@ or queryset method (a call's status from `calls.models.status_from`, the rule of
 fields are the contract the OpenAPI schema shows, and a test keeps the two equal.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 
@@ -52,7 +52,9 @@ COUNTRY_CHOICES = [code for code, _name in countries]
 
 class CallSerializer(serializers.Serializer):
     identifier = serializers.CharField(help_text="The EU identifier code; the call's key.")
-    code = serializers.IntegerField(help_text="The numeric id in the source portal.")
+    code = serializers.IntegerField(
+        allow_null=True, help_text="The numeric id in the source portal; null for none."
+    )
     parent_identifier = serializers.CharField(help_text="For a topic, its call; else empty.")
     title = serializers.CharField()
     summary = serializers.CharField()
@@ -164,7 +166,10 @@ class CallSerializer(serializers.Serializer):
         zone = timezone.get_current_timezone()
 
         def iso(moment: datetime) -> str:
-            text = moment.astimezone(zone).isoformat()
+            local = moment.astimezone(zone)
+            if local.utcoffset().seconds % 60:  # a local mean time (before 1892): not RFC 3339
+                local = moment.astimezone(UTC)
+            text = local.isoformat()
             return f"{text[:-6]}Z" if text.endswith("+00:00") else text
 
         return iso
