@@ -68,7 +68,8 @@ class CallWriteSerializer(serializers.ModelSerializer):
         help_text="Every deadline of the call.",
     )
     objectives = serializers.ListField(
-        child=StrictCharField(max_length=MAX_OBJECTIVE_LENGTH),
+        # A blank one is dropped by the services (as in the NCP area), not refused.
+        child=StrictCharField(max_length=MAX_OBJECTIVE_LENGTH, allow_blank=True),
         max_length=MAX_OBJECTIVES,
         required=False,
         help_text="The specific objectives.",
