@@ -69,7 +69,11 @@ class CallWriteSerializer(serializers.ModelSerializer):
     )
     objectives = serializers.ListField(
         # A blank one is dropped by the services (as in the NCP area), not refused.
-        child=StrictCharField(max_length=MAX_OBJECTIVE_LENGTH, allow_blank=True),
+        child=StrictCharField(
+            max_length=MAX_OBJECTIVE_LENGTH,
+            allow_blank=True,
+            validators=[validate_line_characters],  # stated in the schema as a pattern
+        ),
         max_length=MAX_OBJECTIVES,
         required=False,
         help_text="The specific objectives.",
