@@ -180,4 +180,6 @@ def closed_write_bodies(result: dict, generator, request, public) -> dict:
     for name in ("CallWriteRequest", "PatchedCallChangeRequest"):
         if name in schemas:
             schemas[name]["additionalProperties"] = False
+    if "PatchedCallChangeRequest" in schemas:  # a PATCH sends the version it last read
+        schemas["PatchedCallChangeRequest"]["required"] = ["version"]
     return result
