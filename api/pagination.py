@@ -72,3 +72,41 @@ class CursorPage(CursorPagination):
         cursor["schema"] |= {"pattern": "^[A-Za-z0-9+/=]+$"}
         page_size["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
         return [cursor, page_size]
+
+
+# What a search (`q`) adds to a page of calls: what /calls/ says under its results.
+SEARCH_SCHEMA = {
+    "type": "object",
+    "description": "With `q` only: the matches the `status` filter hides, and a better "
+    "spelling when nothing matches at all (as the /calls/ page says them).",
+    "properties": {
+        "hidden": {
+            "type": "array",
+            "description": "Per status not asked for, the calls that match everything else.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "status": {"type": "string", "enum": ["forthcoming", "open", "closed",
+                                                          "cancelled"]},
+                    "count": {"type": "integer", "minimum": 1},
+                    "url": {"type": "string", "format": "uri",
+                            "description": "This search with that status."},
+                },
+                "required": ["status", "count", "url"],
+            },
+        },
+        "suggestion": {"type": "string", "description": "e.g. trafficking; empty if none."},
+        "suggestion_url": {"type": "string", "format": "uri", "nullable": True,
+                           "description": "This search with the suggestion as `q`."},
+    },
+    "required": ["hidden", "suggestion", "suggestion_url"],
+}  # fmt: skip
+
+
+class CallPage(CursorPage):
+    """A page of calls, with `search` when `q` was given (api.views.CallViewSet.list)."""
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        answer = super().get_paginated_response_schema(schema)
+        answer["properties"]["search"] = SEARCH_SCHEMA
+        return answer

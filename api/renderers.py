@@ -24,6 +24,8 @@ COLUMNS = [
     "budget_is_shared", "expected_grants", "min_contribution", "max_contribution", "keywords",
     "official_url", "apply_url", "national_note", "ft_ccm2_id", "ft_call_ccm2_id",
     "ft_reference", "ft_status", "ft_last_seen_at", "ft_missing_since",
+    # Who can apply, per call (`eligible` and `themes` are the call's or its programme's).
+    "eligible_source", "eligible_countries", "themes_source",
 ]  # fmt: skip
 
 
@@ -36,6 +38,7 @@ def csv_row(call: dict) -> list:
         "objectives": "\n".join(call["objectives"]),
         "budget_by_year": "; ".join(f"{y}: {v}" for y, v in call["budget_by_year"].items()),
         "keywords": "; ".join(call["keywords"]),
+        "eligible_countries": "; ".join(call["eligible_countries"]),
     }
     return [spreadsheet_cell(flat[column]) for column in COLUMNS]
 

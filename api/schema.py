@@ -171,3 +171,15 @@ def write_schema(request, response, *, summary: str, description: str, created: 
         parameters=[THROTTLE_HEADER, OpenApiParameter("format", exclude=True)],
         responses={(status, JSON): response} | answers | _common(),
     )
+
+
+def closed_write_bodies(result: dict, generator, request, public) -> dict:
+    """A drf-spectacular postprocessing hook: a call's write body takes no field but those
+    listed (`additionalProperties: false`), as the API answers 400 naming any other."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in ("CallWriteRequest", "PatchedCallChangeRequest"):
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
+    if "PatchedCallChangeRequest" in schemas:  # a PATCH sends the version it last read
+        schemas["PatchedCallChangeRequest"]["required"] = ["version"]
+    return result

@@ -7,12 +7,13 @@ or queryset method (a call's status from `calls.models.status_from`, the rule of
 fields are the contract the OpenAPI schema shows, and a test keeps the two equal.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
+from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -44,9 +45,16 @@ class DeadlineSerializer(serializers.Serializer):
     label = serializers.CharField(help_text="e.g. First stage; often empty.")
 
 
+# Where a call's participant types and themes come from: its own list, else its programme's.
+FACET_SOURCES = [("call", "The call's own"), ("programme", "The programme's")]
+COUNTRY_CHOICES = [code for code, _name in countries]
+
+
 class CallSerializer(serializers.Serializer):
     identifier = serializers.CharField(help_text="The EU identifier code; the call's key.")
-    code = serializers.IntegerField(help_text="The numeric id in the source portal.")
+    code = serializers.IntegerField(
+        allow_null=True, help_text="The numeric id in the source portal; null for none."
+    )
     parent_identifier = serializers.CharField(help_text="For a topic, its call; else empty.")
     title = serializers.CharField()
     summary = serializers.CharField()
@@ -70,8 +78,27 @@ class CallSerializer(serializers.Serializer):
     budget = serializers.DecimalField(
         max_digits=15, decimal_places=2, allow_null=True, help_text="EUR, as a decimal string."
     )
-    eligible = NamedSerializer(many=True, help_text="Participant types who may apply.")
-    themes = NamedSerializer(many=True)
+    eligible = NamedSerializer(
+        many=True,
+        help_text="Participant types who may apply: the call's own, else its programme's "
+        "(`eligible_source` says which).",
+    )
+    eligible_source = serializers.ChoiceField(
+        choices=FACET_SOURCES, help_text="Whose list `eligible` is: the call's or the programme's."
+    )
+    eligible_countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=COUNTRY_CHOICES),
+        help_text="ISO 3166-1 alpha-2 codes of the countries where applicants must be "
+        "established; empty: not restricted.",
+    )
+    themes = NamedSerializer(
+        many=True,
+        help_text="The call's own thematic categories, else its programme's "
+        "(`themes_source` says which).",
+    )
+    themes_source = serializers.ChoiceField(
+        choices=FACET_SOURCES, help_text="Whose list `themes` is: the call's or the programme's."
+    )
     url = serializers.URLField(help_text="The call's public page.")
     published_at = serializers.DateTimeField(
         allow_null=True, help_text="Null for a draft (only its editors' keys see drafts)."
@@ -139,7 +166,10 @@ class CallSerializer(serializers.Serializer):
         zone = timezone.get_current_timezone()
 
         def iso(moment: datetime) -> str:
-            text = moment.astimezone(zone).isoformat()
+            local = moment.astimezone(zone)
+            if local.utcoffset().seconds % 60:  # a local mean time (before 1892): not RFC 3339
+                local = moment.astimezone(UTC)
+            text = local.isoformat()
             return f"{text[:-6]}Z" if text.endswith("+00:00") else text
 
         return iso
@@ -156,22 +186,30 @@ class CallSerializer(serializers.Serializer):
 
     def to_representation(self, call: Call) -> dict:
         """One call, from an instance with what `api.views.calls_to_represent` loads:
-        `programme__fund` selected, `deadlines` and `objectives` prefetched, and the
-        programmes' themes and eligible participants."""
+        `programme__fund` selected, `deadlines`, `objectives`, `eligible_participants` and
+        `themes` prefetched, and the programmes' themes and eligible participants."""
         programme = call.programme
         values = {name: getattr(call, name) for name in CALL_VALUES}
         values |= {"programme_slug": programme.slug, "fund_code": programme.fund.code}
+        values["eligible_countries"] = [country.code for country in call.eligible_countries]
         return self.represent(
             values,
             deadlines=[(d.pk, d.due_at, d.label) for d in call.deadlines.all()],
             objectives=[objective.text for objective in call.objectives.all()],
             facets=self._facets(programme),
+            own={
+                "eligible": _named(call.eligible_participants.all()),
+                "themes": _named(call.themes.all()),
+            },
         )
 
-    def represent(self, call: dict, *, deadlines: list, objectives: list, facets: dict) -> dict:
+    def represent(
+        self, call: dict, *, deadlines: list, objectives: list, facets: dict, own: dict
+    ) -> dict:
         """One call, built directly from its values (CALL_VALUES, `programme_slug` and
-        `fund_code`), its deadlines as (id, due_at, label) in order, its objectives' texts
-        and its programme's facets (`eligible`, `themes`): five times faster than field
+        `fund_code`, `eligible_countries` as a list of codes), its deadlines as (id, due_at,
+        label) in order, its objectives' texts, its programme's facets and its own
+        (`eligible`, `themes`, each a list of slug and name): five times faster than field
         by field, and what the list builds from values without model instances
         (bench/api.py)."""
         at = self.context.get("at") or timezone.now()
@@ -202,7 +240,9 @@ class CallSerializer(serializers.Serializer):
             "fund": call["fund_code"],
             "type_of_action": call["type_of_action"],
             "budget": None if budget is None else _budget(budget),
-            **facets,
+            **_facet("eligible", own, facets),
+            "eligible_countries": call["eligible_countries"],
+            **_facet("themes", own, facets),
             "url": self._url.format(call["identifier"]),
             "published_at": when(published_at) if published_at else None,
             "cancelled_at": when(cancelled_at) if cancelled_at else None,
@@ -231,8 +271,17 @@ CALL_VALUES = (
     "type_of_action", "budget", "published_at", "cancelled_at", "cancellation_reason",
     "updated_at", "version", *TOPIC_TEXTS, "budget_by_year", "expected_grants",
     "min_contribution", "max_contribution", "ft_last_seen_at", "ft_missing_since",
+    "eligible_countries",
 )  # fmt: skip
 _budget = CallSerializer._declared_fields["budget"].to_representation
+
+
+def _facet(key: str, own: dict, facets: dict) -> dict:
+    """Who may apply (`eligible`) or the themes: the call's own list, else the programme's,
+    and which of the two it is (the rule of `Call.applicants` and `Call.theme_list`)."""
+    if own[key]:
+        return {key: own[key], f"{key}_source": "call"}
+    return {key: facets[key], f"{key}_source": "programme"}
 
 
 def _money(amount):

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from api import schema
 from api.conditional import conditional_response
 from api.filters import NO_NUL, ApiCallFilter, FilterBackend, InitiativeFilter, NewsFilter
+from api.pagination import CallPage
 from api.permissions import CallWritePermission
 from api.renderers import CallCSVRenderer, csv_lines
 from api.serializers import (
@@ -56,7 +57,7 @@ def calls_to_represent(calls):
         calls.select_related("programme__fund")
         .defer("search_document", "programme__summary", "programme__description",
                "programme__fund__description")
-        .prefetch_related("deadlines", "objectives")
+        .prefetch_related("deadlines", "objectives", "eligible_participants", "themes")
     )  # fmt: skip
 
 
@@ -97,6 +98,13 @@ _PAGE_EXPRESSIONS = {
         )
         for key, model in (("eligible", ParticipantType), ("themes", Theme))
     },
+    # The call's own (empty: its programme's apply).
+    **{
+        f"own_{key}_list": JSONList(
+            model, ("slug", "name"), where="calls", equals=F("pk"), order_by="name"
+        )
+        for key, model in (("eligible", ParticipantType), ("themes", Theme))
+    },
 }
 
 
@@ -104,16 +112,26 @@ def represent_page(serializer: CallSerializer, page: list[dict]) -> list[dict]:
     """A page of calls read with _PAGE_VALUES and _PAGE_EXPRESSIONS (no further query)."""
     return [
         serializer.represent(
-            call,
+            call | {"eligible_countries": _codes(call["eligible_countries"])},
             deadlines=call["deadline_list"],
             objectives=[text for (text,) in call["objective_list"]],
-            facets={
-                key: [{"slug": slug, "name": name} for slug, name in call[f"{key}_list"]]
-                for key in ("eligible", "themes")
-            },
+            facets=_named_lists(call, ""),
+            own=_named_lists(call, "own_"),
         )
         for call in page
     ]
+
+
+def _named_lists(call: dict, prefix: str) -> dict:
+    return {
+        key: [{"slug": slug, "name": name} for slug, name in call[f"{prefix}{key}_list"]]
+        for key in ("eligible", "themes")
+    }
+
+
+def _codes(stored: str) -> list[str]:
+    """A multiple CountryField's column ("MA,TR") as its list of codes."""
+    return stored.split(",") if stored else []
 
 
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -224,6 +242,7 @@ class CallViewSet(ReadViewSet):
     lookup_field = "identifier"
     renderer_classes = [JSONRenderer, CallCSVRenderer]
     permission_classes = [CallWritePermission]
+    pagination_class = CallPage
 
     def get_queryset(self):
         return calls_to_represent(self._visible_calls())
@@ -261,7 +280,34 @@ class CallViewSet(ReadViewSet):
         calls = self.filter_queryset(self._visible_calls())
         page = self.paginate_queryset(calls.values("pk", *_PAGE_VALUES, **_PAGE_EXPRESSIONS))
         serializer = CallSerializer(context=self.get_serializer_context())
-        return self.get_paginated_response(represent_page(serializer, page))
+        response = self.get_paginated_response(represent_page(serializer, page))
+        if self.filterset.search_text:
+            response.data["search"] = self._search(found=len(page))
+        return response
+
+    def _search(self, *, found: int) -> dict:
+        """What /calls/ says under the results of a search, from the same functions: the
+        matches each status not asked for hides, and a better spelling when nothing
+        matches at all. Three queries or so, with `q` only."""
+        filters = self.filterset
+        facets = filters.facets()
+        suggestion = filters.suggestion(facets, found=found)
+        return {
+            "hidden": [
+                {"status": status, "count": count, "url": self._this_search(status=status)}
+                for status, count in filters.hidden_matches(facets)
+            ],
+            "suggestion": suggestion,
+            "suggestion_url": self._this_search(q=suggestion) if suggestion else None,
+        }
+
+    def _this_search(self, **changes) -> str:
+        """This list's URL from its first page, with `changes` to its parameters."""
+        params = self.request.query_params.copy()
+        params.pop(self.paginator.cursor_query_param, None)
+        for name, value in changes.items():
+            params[name] = value
+        return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
 
     def _csv(self, calls) -> StreamingHttpResponse:
         """Every matching call, read and sent 500 at a time (a fixed number of queries each).

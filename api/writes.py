@@ -12,7 +12,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers import CallSerializer
+from api.fields import (
+    STRICT_FIELDS,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictIntegerField,
+    validate_web_address,
+)
+from api.serializers import COUNTRY_CHOICES, CallSerializer
 from calls import services
 from calls.models import (
     MAX_DEADLINES,
@@ -21,19 +28,25 @@ from calls.models import (
     MAX_REASON_LENGTH,
     Call,
 )
-from calls.services import EDITABLE_FIELDS, DeadlineInput
-from programmes.models import Programme
-from programmes.validators import validate_call_identifier
+from calls.services import EDITABLE_FIELDS, ELIGIBILITY_FIELDS, DeadlineInput
+from programmes.models import ParticipantType, Programme, Theme
+from programmes.validators import validate_call_identifier, validate_line_characters
 
 
 class DeadlineInputSerializer(serializers.Serializer):
-    id = serializers.IntegerField(
+    id = StrictIntegerField(
         required=False,
         help_text="The id of one of the call's deadlines, to move it; without it, a deadline "
         "at the same moment is kept and any other is new.",
     )
-    due_at = serializers.DateTimeField(help_text="ISO 8601 with offset.")
-    label = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    due_at = StrictDateTimeField(help_text="ISO 8601 with offset.")
+    label = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=100,
+        validators=[validate_line_characters],
+    )
 
 
 class CallWriteSerializer(serializers.ModelSerializer):
@@ -41,40 +54,78 @@ class CallWriteSerializer(serializers.ModelSerializer):
     (from the last read) is required, and `deadlines` and `objectives`, when given,
     replace the whole list."""
 
+    serializer_field_mapping = STRICT_FIELDS
     programme = serializers.SlugRelatedField(
         slug_field="slug", queryset=Programme.objects.all(), help_text="The programme's slug."
     )
-    deadlines = DeadlineInputSerializer(
-        many=True,
+    # A list field rather than many=True, so that the schema states the caps (minItems,
+    # maxItems) as it does for objectives.
+    deadlines = serializers.ListField(
+        child=DeadlineInputSerializer(),
         min_length=1,
         max_length=MAX_DEADLINES,
         error_messages={"min_length": _("A call needs at least one deadline.")},
         help_text="Every deadline of the call.",
     )
     objectives = serializers.ListField(
-        child=serializers.CharField(max_length=MAX_OBJECTIVE_LENGTH),
+        # A blank one is dropped by the services (as in the NCP area), not refused.
+        child=StrictCharField(
+            max_length=MAX_OBJECTIVE_LENGTH,
+            allow_blank=True,
+            validators=[validate_line_characters],  # stated in the schema as a pattern
+        ),
         max_length=MAX_OBJECTIVES,
         required=False,
         help_text="The specific objectives.",
     )
-    published_at = serializers.DateTimeField(
+    published_at = StrictDateTimeField(
         required=False,
         allow_null=True,
         help_text="When the call becomes public. Omitted on creation: a draft. "
         "In a PATCH, a moment publishes (or schedules) the call, null makes it a draft again.",
     )
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         required=False, min_value=1, help_text="Required in a PATCH: the version you last read."
+    )
+    # Who can apply, and the themes: the call's own; empty, its programme's apply.
+    eligible = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=ParticipantType.objects.all(),
+        source="eligible_participants",
+        required=False,
+        help_text="Slugs of the participant types who may apply (see a programme's "
+        "`eligible`); [] for the programme's.",
+    )
+    eligible_countries = serializers.ListField(
+        child=serializers.ChoiceField(choices=COUNTRY_CHOICES),
+        max_length=len(COUNTRY_CHOICES),
+        required=False,
+        help_text="ISO 3166-1 alpha-2 codes of the countries where applicants must be "
+        "established; [] for no restriction.",
+    )
+    themes = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        queryset=Theme.objects.all(),
+        required=False,
+        help_text="Slugs of the thematic categories (see a programme's `themes`); [] for the "
+        "programme's.",
     )
 
     class Meta:
         model = Call
-        fields = [*EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version"]
+        fields = [
+            *EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version", "eligible",
+            "eligible_countries", "themes",
+        ]  # fmt: skip
         # Uniqueness is checked by full_clean() in the services, with the model's messages;
         # the identifier's format here too, so that the schema states its pattern.
         extra_kwargs = {
             "code": {"validators": []},
             "identifier": {"validators": [validate_call_identifier]},
+            "official_url": {"validators": [validate_web_address]},
+            "apply_url": {"validators": [validate_web_address]},
         }
 
     def to_internal_value(self, data):
@@ -101,7 +152,7 @@ class CallWriteSerializer(serializers.ModelSerializer):
 class CallChangeSerializer(CallWriteSerializer):
     """A PATCH: the fields of a call, and its cancellation."""
 
-    cancellation_reason = serializers.CharField(
+    cancellation_reason = StrictCharField(
         required=False,
         max_length=MAX_REASON_LENGTH,
         help_text="Cancels the call from now on, with this reason shown to applicants (as in "
@@ -130,7 +181,13 @@ def call_create_from(data: dict, *, user) -> Call:
         deadlines=[DeadlineInput(d["due_at"], d.get("label", "")) for d in data["deadlines"]],
         objectives=data.get("objectives", []),
         published_at=data.get("published_at"),
+        eligibility=_eligibility(data),
     )
+
+
+def _eligibility(data: dict) -> dict:
+    """Who can apply and the themes, as given (the others are left as they are)."""
+    return {name: data[name] for name in ELIGIBILITY_FIELDS if name in data}
 
 
 @transaction.atomic
@@ -139,9 +196,11 @@ def call_update_from(call: Call, data: dict, *, user) -> Call:
     `version`."""
     version = data["version"]
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+    eligibility = _eligibility(data)
     publishing = "published_at" in data and data["published_at"] != call.published_at
     cancelling = "cancellation_reason" in data
-    if fields or "deadlines" in data or "objectives" in data or not (publishing or cancelling):
+    editing = fields or eligibility or "deadlines" in data or "objectives" in data
+    if editing or not (publishing or cancelling):
         call = services.call_update(
             call=call,
             user=user,
@@ -149,6 +208,7 @@ def call_update_from(call: Call, data: dict, *, user) -> Call:
             fields=fields,
             deadlines=_deadlines(call, data.get("deadlines")),
             objectives=data.get("objectives", [o.text for o in call.objectives.all()]),
+            eligibility=eligibility,
         )
         version = call.version
     if publishing and data["published_at"] is not None:

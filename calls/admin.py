@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
 from calls.models import BRUSSELS, Call, CallObjective, CallStatus, Deadline
+from portal.history import ReadOnlyHistoryAdmin
 from portal.site import absolute_url
 from portal.spreadsheets import spreadsheet_cell
 
@@ -140,7 +141,7 @@ class CallObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Call)
-class CallAdmin(SimpleHistoryAdmin):
+class CallAdmin(ReadOnlyHistoryAdmin, SimpleHistoryAdmin):
     list_display = [
         "identifier",
         "title",
@@ -248,15 +249,6 @@ class CallAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """An old version can be looked at, not written back (see the module's docstring)."""
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.action(description=_("Publish selected calls"), permissions=["change"])
     def publish(self, request, queryset):

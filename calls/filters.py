@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.counts import status_counts_by_programme
 from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction
+from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
 from programmes.models import Fund, ParticipantType, Programme, Theme
 
@@ -196,6 +197,15 @@ class CallFilter(django_filters.FilterSet):
             if status not in self.statuses and facets["status"][status]
         ]
 
+    def suggestion(self, facets: dict, *, found: int) -> str:
+        """A better spelling of the words searched, when they find nothing at all: none of
+        the `found` results, and no call of any status in `facets()`. The page and the API
+        say the same."""
+        found_elsewhere = any(facets["status"][status] for status in CallStatus.values)
+        if not self.search_text or found or found_elsewhere:
+            return ""
+        return search_suggestion(self.queryset, self.search_text)
+
     def _sorted(self, queryset: CallQuerySet) -> CallQuerySet:
         by_closing = queryset.order_by_closing(at=self.at)
         if self.chosen_sort == Sort.NEWEST:
@@ -229,8 +239,8 @@ class CallFilter(django_filters.FilterSet):
             for name in self.filters
             if name not in self.TALLIED_FILTERS
         )
-        if self._public_calls and not narrowed:
-            programme = self._cleaned("programme")
+        programme = self._cleaned("programme")  # a Programme on the page, a slug in the API
+        if self._public_calls and not narrowed and not isinstance(programme, str):
             rows = status_counts_by_programme(at=self.at)
             return [row for row in rows if programme is None or row["programme"] == programme.pk]
         rows = self._filtered_except("status", "fund").status_counts(at=self.at, by="programme")
@@ -240,12 +250,13 @@ class CallFilter(django_filters.FilterSet):
     def facets(self) -> dict:
         """Counts for the filters: per status and closing soon (with every filter but the
         status), and per fund (with every filter but the fund). Two queries."""
-        chosen_fund = self._cleaned("fund")
+        chosen_fund = self._cleaned("fund")  # a Fund on the page, a code in the API
+        chosen_fund = getattr(chosen_fund, "code", chosen_fund)
         by_status = dict.fromkeys([*CallStatus.values, "closing_within_7", "closing_within_30"], 0)
         by_fund: dict[str, int] = {}
         for row in self._programme_rows():
             fund = row["fund"]
-            if chosen_fund is None or fund == chosen_fund.code:
+            if not chosen_fund or fund == chosen_fund:
                 for key in by_status:
                     by_status[key] += row[key]
             # Statuses do not overlap: a fund's calls with the chosen statuses are the sum

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
-from calls.models import Call, CallChange, CallStatus, Deadline, ParentCall
-from calls.search_suggestions import search_suggestion
+from calls.models import Call, CallChange, Deadline, ParentCall
 from calls.search_text import identifier_code
 from portal.http_cache import fresh_until
 from programmes.models import ContactPoint, Fund, Programme
@@ -41,7 +40,7 @@ def call_list(request):
         "filter": filters,
         "facets": facets,
         "hidden_matches": filters.hidden_matches(facets),
-        "suggestion": (suggestion := _suggestion(filters, page, facets)),
+        "suggestion": (suggestion := filters.suggestion(facets, found=page.paginator.count)),
         "suggestion_url": _with_q(request, suggestion),
         "page": page,
         "now": filters.at,
@@ -52,14 +51,6 @@ def call_list(request):
         "active_filters": _active_filter_count(filters),
     }
     return render(request, "calls/call_list.html", context)
-
-
-def _suggestion(filters: CallFilter, page, facets: dict) -> str:
-    """A better spelling of the words searched, when they find nothing at all."""
-    found_elsewhere = any(facets["status"][status] for status in CallStatus.values)
-    if not filters.search_text or page.paginator.count or found_elsewhere:
-        return ""
-    return search_suggestion(filters.queryset, filters.search_text)
 
 
 def _with_q(request, q: str) -> str:

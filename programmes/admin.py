@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from portal.history import ReadOnlyHistoryAdmin
 from programmes.models import (
     ContactPerson,
     ContactPoint,
@@ -43,7 +44,7 @@ class ContactPersonInline(admin.TabularInline):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin):
     list_display = ["name", "level", "country", "organisation", "email", "phone"]
     list_filter = ["level", ("country", CountryFilter), "organisation"]
     list_select_related = ["organisation"]
@@ -66,7 +67,7 @@ class FundableActionInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin):
     list_display = ["title", "fund", "period", "budget"]
     list_filter = ["fund", "themes"]
     list_select_related = ["fund"]

@@ -2,16 +2,18 @@
 
 from rest_framework import serializers
 
+from api.fields import STRICT_FIELDS, StrictBooleanField
 from api.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_FIELDS
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
-        allow_empty=False,
+        min_length=1,  # the schema says so (minItems), where allow_empty=False did not
         help_text="The event types to receive.",
     )
-    enabled = serializers.BooleanField(
+    enabled = StrictBooleanField(
         required=False,
         help_text="False once disabled (by its owner, or after a day of failed deliveries); "
         "send true to enable it again.",

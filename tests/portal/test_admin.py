@@ -2,6 +2,7 @@
 publication, published, unpublished and exported by actions, and edited with their history.
 NCPs, who are not staff, cannot use it."""
 
+import contextlib
 import csv
 import io
 import re
@@ -11,8 +12,9 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
 from calls.models import (
@@ -25,6 +27,7 @@ from calls.models import (
     deadline_on,
     opening_on,
 )
+from portal.history import ReadOnlyHistoryAdmin
 from programmes.models import ContactPoint, Fund, Programme
 
 PORTAL_MODELS = sorted(
@@ -515,3 +518,39 @@ def test_history_cannot_write_an_old_version_back(admin_client, programme):
     assert response.status_code == 403
     call.refresh_from_db()
     assert call.cancelled_at is not None and call.version == 2
+
+
+def _admins_with_history():
+    """Every admin whose model keeps a simple-history record, and the programmes'."""
+    return [
+        model
+        for model, model_admin in admin.site._registry.items()
+        if hasattr(model, "history") or model is Programme
+    ]
+
+
+@pytest.mark.parametrize("model", _admins_with_history(), ids=lambda model: model.__name__)
+def test_no_history_page_writes_an_old_version_back(admin_client, demo, model):
+    """A POST to the history page, or to an old version's page where the admin has one
+    (simple-history's "Revert"), is refused and changes nothing."""
+    obj = model.objects.order_by("pk").first()
+    before = model.objects.filter(pk=obj.pk).values().get()
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    urls = [reverse(f"{name}_history", args=[obj.pk])]
+    if hasattr(model, "history") and obj.history.exists():
+        with contextlib.suppress(NoReverseMatch):  # an admin without a page per version
+            urls.append(reverse(f"{name}_simple_history", args=[obj.pk, obj.history.first().pk]))
+    data = {field: value for field, value in before.items() if value is not None}
+
+    answers = [admin_client.post(url, data).status_code for url in urls]
+
+    assert answers == [403] * len(urls)
+    assert model.objects.filter(pk=obj.pk).values().get() == before
+    assert all(admin_client.get(url).status_code == 200 for url in urls)
+
+
+def test_every_history_admin_is_read_only():
+    """A history admin added later is guarded too."""
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, SimpleHistoryAdmin) or hasattr(model, "history"):
+            assert isinstance(model_admin, ReadOnlyHistoryAdmin), model
