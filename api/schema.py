@@ -5,8 +5,11 @@ what it cannot see: the answers DRF gives before a view runs (401, 429), the
 conditional-request headers, and the bodies of errors.
 """
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+
+from api.fields import StrictDecimalField
 
 JSON = "application/json"
 
@@ -183,3 +186,17 @@ def closed_write_bodies(result: dict, generator, request, public) -> dict:
     if "PatchedCallChangeRequest" in schemas:  # a PATCH sends the version it last read
         schemas["PatchedCallChangeRequest"]["required"] = ["version"]
     return result
+
+
+class NonNegativeDecimal(OpenApiSerializerFieldExtension):
+    """A decimal that may not be negative says so: no minus sign in its pattern (the
+    pattern drf-spectacular writes for a decimal always allows one)."""
+
+    target_class = StrictDecimalField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        minimum = self.target.min_value
+        if minimum is not None and minimum >= 0 and "pattern" in schema:
+            schema["pattern"] = schema["pattern"].replace("^-?", "^", 1)
+        return schema

@@ -126,6 +126,8 @@ class CallWriteSerializer(serializers.ModelSerializer):
             "identifier": {"validators": [validate_call_identifier]},
             "official_url": {"validators": [validate_web_address]},
             "apply_url": {"validators": [validate_web_address]},
+            # Stated in the schema (no minus sign in its pattern) as Call.clean() rules it.
+            "budget": {"min_value": 0},
         }
 
     def to_internal_value(self, data):
