@@ -126,8 +126,12 @@ class CallWriteSerializer(serializers.ModelSerializer):
             "identifier": {"validators": [validate_call_identifier]},
             "official_url": {"validators": [validate_web_address]},
             "apply_url": {"validators": [validate_web_address]},
-            # Stated in the schema (no minus sign in its pattern) as Call.clean() rules it.
-            "budget": {"min_value": 0},
+            # Stated in the schema (no minus sign in its pattern), with the message of the
+            # database's constraint, so that the answer names the field.
+            "budget": {
+                "min_value": 0,
+                "error_messages": {"min_value": _("The budget cannot be negative.")},
+            },
         }
 
     def to_internal_value(self, data):

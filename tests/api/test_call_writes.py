@@ -126,7 +126,7 @@ def test_a_call_created_with_published_at_is_public(personas):
         ({"deadlines": []}, "deadlines", "at least one deadline"),
         ({"opens_at": "1 December"}, "opens_at", "Datetime has wrong format"),
         ({"title": ""}, "title", "may not be blank"),
-        ({"budget": "-5"}, "non_field_errors", "cannot be negative"),
+        ({"budget": "-5"}, "budget", "cannot be negative"),
         ({"programme": "nope"}, "programme", "does not exist"),
         ({"type_of_action": "XX"}, "type_of_action", "not a valid choice"),
         ({"title": "A bell\x07"}, "title", "invisible control characters"),
