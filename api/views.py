@@ -275,7 +275,9 @@ class CallViewSet(ReadViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CallCSVRenderer.format:
-            self.paginator.get_page_size(request)  # not used, but refused as on a page if invalid
+            # Neither is used by the CSV, which holds every match; both are refused as on a page.
+            self.paginator.get_page_size(request)
+            self.paginator.decode_cursor(request)
             return self._csv(self.filter_queryset(self.get_queryset()))
         calls = self.filter_queryset(self._visible_calls())
         page = self.paginate_queryset(calls.values("pk", *_PAGE_VALUES, **_PAGE_EXPRESSIONS))

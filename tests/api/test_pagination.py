@@ -70,6 +70,13 @@ def test_an_invalid_cursor_is_404(api, calls, cursor):
     assert response.json() == {"detail": "Invalid cursor"}
 
 
+@pytest.mark.parametrize("cursor", ["garbage", "!!!", "w6k="])
+def test_the_csv_refuses_an_invalid_cursor_as_a_page_does(api, calls, cursor):
+    response = api.get(URL, {"cursor": cursor, "format": "csv"})
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid cursor"}
+
+
 @pytest.mark.parametrize(
     "cursor", ["", "!!!", "bm90aGluZw", "eD0x", base64.b64encode(b"x=1").decode()]
 )
