@@ -32,34 +32,46 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
+# How many of the nearest known words are tried for each unknown word: the vocabulary
+# keeps the words of calls since deleted or changed (PostgreSQL's table only grows), so
+# the nearest may find nothing while the next does.
+CANDIDATES = 3
+
+
 def search_suggestion(calls: QuerySet, text: str) -> str:
-    """`text` with its unknown words replaced by the nearest known ones, if that finds
-    any of `calls`; else "". A query per word, and one to check the suggestion."""
+    """`text` with its unknown words replaced by the nearest known ones that find any of
+    `calls`; else "". A query per word, and at most CANDIDATES to check suggestions."""
     words = read_search(text).required
     nearest = {word: _nearest(calls.db, word) for word in words if SUGGESTIBLE.match(word)}
-    if all(near in ("", word) for word, near in nearest.items()):
+    unknown = {word: near for word, near in nearest.items() if near and near[0] != word}
+    if not unknown:
         return ""
-    suggestion = " ".join(nearest.get(word) or word for word in words)
-    return suggestion if search_calls(calls, suggestion).exists() else ""
+    for rank in range(CANDIDATES):
+        chosen = {word: near[min(rank, len(near) - 1)] for word, near in unknown.items()}
+        suggestion = " ".join(chosen.get(word, word) for word in words)
+        if search_calls(calls, suggestion).exists():
+            return suggestion
+        if all(rank >= len(near) - 1 for near in unknown.values()):
+            break
+    return ""
 
 
-def _nearest(db: str, word: str) -> str:
-    """The known word most similar to `word` (`word` itself if known), or ""."""
+def _nearest(db: str, word: str) -> list[str]:
+    """The known words most similar to `word`, most similar first (at most CANDIDATES;
+    `word` itself first if known)."""
     connection = connections[db]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT word FROM calls_search_word WHERE word %% %s"
-                " ORDER BY similarity(word, %s) DESC, word LIMIT 1",
-                [word, word],
+                " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                [word, word, CANDIDATES],
             )
-            row = cursor.fetchone()
-            return row[0] if row else ""
+            return [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"SELECT term FROM {WORDS_VOCABULARY} WHERE length(term) BETWEEN %s AND %s",
             [len(word) - 3, len(word) + 3],
         )
         candidates = [term for (term,) in cursor.fetchall() if SUGGESTIBLE.match(term)]
     ranked = sorted(candidates, key=lambda term: (-similarity(word, term), term))
-    best = ranked[0] if ranked else ""
-    return best if best and similarity(word, best) >= SIMILARITY_THRESHOLD else ""
+    return [term for term in ranked[:CANDIDATES] if similarity(word, term) >= SIMILARITY_THRESHOLD]
