@@ -613,10 +613,19 @@ class Call(models.Model):
                 name="call_programme_schedule",
             ),
             # What is about to be published (scheduled) and what was cancelled: few rows,
-            # counted beside the tally of each programme (calls/counts.py).
+            # counted beside the tally of each programme (calls/counts.py); the cancelled
+            # ones, a small share of the archive, from the index alone.
             models.Index(fields=["published_at"], name="call_published_at"),
             models.Index(
                 fields=["cancelled_at"],
+                include=[
+                    "id",
+                    "programme",
+                    "published_at",
+                    "submission_ends_at",
+                    "opens_at",
+                    "deadline_count",
+                ],
                 condition=Q(cancelled_at__isnull=False),
                 name="call_cancelled_at",
             ),
@@ -700,19 +709,23 @@ class Call(models.Model):
 
         Each part is picked in index order (`call_parent_identifier`,
         `call_programme_newest`) and cut at `length` before the two are sorted together,
-        so a programme of many thousands of calls costs no more than one of ten.
+        so a programme of many thousands of calls costs no more than one of ten. The
+        parts' ids are read first (two queries): asked as two subqueries joined by OR,
+        PostgreSQL reads every call to test them.
         """
         others = Call.objects.public(at=at).filter(programme_id=self.programme_id)
         others = others.exclude(pk=self.pk).order_by("-opens_at", "identifier")
         if not self.parent_identifier:
             return others.annotate(sibling_order=Value(1))[:length]
         siblings = others.filter(parent_identifier=self.parent_identifier)
-        chosen = Q(pk__in=siblings.values("pk")[:length]) | Q(
-            pk__in=others.exclude(parent_identifier=self.parent_identifier).values("pk")[:length]
-        )
+        cousins = others.exclude(parent_identifier=self.parent_identifier)
+        chosen = [
+            *siblings.values_list("pk", flat=True)[:length],
+            *cousins.values_list("pk", flat=True)[:length],
+        ]
         same_parent = Q(parent_identifier=self.parent_identifier)
         return (
-            Call.objects.filter(chosen)
+            Call.objects.filter(pk__in=chosen)
             .annotate(sibling_order=Case(When(same_parent, then=Value(0)), default=Value(1)))
             .order_by("sibling_order", "-opens_at", "identifier")[:length]
         )

@@ -4,9 +4,17 @@ from django.utils import timezone
 
 from programmes.models import ContactPoint, Programme
 
-# A programme's page lists its calls still open or to come, and the latest closed ones:
-# the others are one link away (/calls/), so the page does not grow with the years.
+# A programme's page lists the calls still open or to come that close soonest, and the
+# latest closed ones: the others are one link away (/calls/), so the page stays the same
+# size however many calls the programme has.
+LIVE_CALLS_SHOWN = 20
 CLOSED_CALLS_SHOWN = 10
+
+
+def _live_count(ahead, *, at) -> int:
+    """How many calls the link to the rest lists: /calls/ shows the open and forthcoming
+    ones by default. Counted on the index of the programme's schedule."""
+    return ahead.with_status(["open", "forthcoming"], at=at).count()
 
 
 def programme_list(request):
@@ -32,13 +40,15 @@ def programme_detail(request, slug: str):
         slug=slug,
     )
     calls = programme.calls.public(at=now)
-    ahead = calls.submission_ahead(at=now).order_by_closing(at=now).for_listing()
+    ahead = calls.submission_ahead(at=now)
+    shown = list(ahead.order_by_closing(at=now).for_listing()[: LIVE_CALLS_SHOWN + 1])
     # As order_by_closing sorts them, on the columns of an index (call_programme_schedule).
     ended = calls.submission_ended(at=now).order_by("-submission_ends_at", "identifier")
     ended = list(ended.for_listing()[: CLOSED_CALLS_SHOWN + 1])
     context = {
         "programme": programme,
-        "calls": [*ahead, *ended[:CLOSED_CALLS_SHOWN]],
+        "calls": [*shown[:LIVE_CALLS_SHOWN], *ended[:CLOSED_CALLS_SHOWN]],
+        "live_calls": _live_count(ahead, at=now) if len(shown) > LIVE_CALLS_SHOWN else None,
         "more_closed_calls": len(ended) > CLOSED_CALLS_SHOWN,
         "now": now,
     }

@@ -94,6 +94,24 @@ def test_counts_per_programme_match_a_count_of_every_public_call():
     assert rows[programmes[2].pk]["public"] == 0  # a programme without calls has a row
 
 
+def test_counts_per_programme_take_each_range_of_the_calls_not_closed_once():
+    """A call cancelled after its end, one cancelled before an end now past, a scheduled
+    call whose deadlines are past and one without deadlines: each in one range of
+    calls/counts.py, none counted twice, the same counts as a scan."""
+    programme = ProgrammeFactory()
+    _calls_of_every_status(programme)
+    ended = {"opens_at": opening_on(date(2020, 1, 1)), "deadlines": [deadline_on(date(2020, 6, 1))]}
+    for cancelled_at in (datetime(2020, 5, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC)):
+        call = CallFactory(programme=programme, **ended)
+        Call.objects.filter(pk=call.pk).update(cancelled_at=cancelled_at)
+    CallFactory(programme=programme, published_at=AT + timedelta(days=2), **ended)
+    CallFactory(programme=programme, published_at=AT + timedelta(days=3), deadlines=[])
+    (expected,) = Call.objects.public(at=AT).status_counts(at=AT, by="programme")
+    (row,) = [row for row in status_counts_by_programme(at=AT) if row["programme"] == programme.pk]
+    assert {key: row[key] for key in expected} == expected
+    assert (row["cancelled"], row["closed"]) == (3, 3)
+
+
 @pytest.mark.parametrize(
     "query",
     ["", "status=closed", "fund=TESTF", "status=open&status=closed&fund=NOPE", "programme={slug}"],

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from calls.models import deadline_on, opening_on
-from programmes.views import CLOSED_CALLS_SHOWN
+from programmes.views import CLOSED_CALLS_SHOWN, LIVE_CALLS_SHOWN
 from tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -92,3 +92,35 @@ def test_the_page_lists_live_calls_and_the_latest_closed_ones_then_links_to_the_
     response = client.get(reverse("programme_detail", args=[programme.slug]))
     assert len(response.context["calls"]) == CLOSED_CALLS_SHOWN + 1
     assert "status=closed" not in response.text
+
+
+@pytest.mark.django_db
+def test_the_page_lists_the_live_calls_closing_soonest_then_links_to_them_all(client):
+    programme = ProgrammeFactory()
+    today = date.today()
+    opened = opening_on(today - timedelta(days=3))
+    live = [
+        CallFactory(
+            programme=programme,
+            opens_at=opened,
+            deadlines=[deadline_on(today + timedelta(days=10 + n))],
+        )
+        for n in range(LIVE_CALLS_SHOWN + 1)
+    ]
+    forthcoming = {"opens_at": opening_on(today + timedelta(days=3))}
+    CallFactory(
+        programme=programme, deadlines=[deadline_on(today + timedelta(days=90))], **forthcoming
+    )
+    url = reverse("programme_detail", args=[programme.slug])
+
+    response = client.get(url)
+    shown = [call.identifier for call in response.context["calls"]]
+    assert shown == [call.identifier for call in live[:LIVE_CALLS_SHOWN]]
+    link = f'href="/calls/?programme={programme.slug}">All {LIVE_CALLS_SHOWN + 2} open and'
+    assert link in response.text
+
+    live[0].delete()
+    live[1].delete()  # exactly LIVE_CALLS_SHOWN live calls: all shown, no link
+    response = client.get(url)
+    assert len(response.context["calls"]) == LIVE_CALLS_SHOWN
+    assert f'href="/calls/?programme={programme.slug}"' not in response.text
