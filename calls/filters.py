@@ -17,7 +17,9 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from calls.counts import status_counts_by_programme
@@ -48,8 +50,35 @@ def action_choices() -> list[tuple[str, str]]:
     return [*TypeOfAction.choices, *((code, f"{code}: {label}") for code, label in found.items())]
 
 
+class Select(forms.Select):
+    """A list of choices written in Python, as Django's templates write it: a template
+    included for each option cost the list of calls a tenth of its time."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _, group, _ in widget["optgroups"]
+                for option in group
+            ),
+        )
+        attrs = flatatt(widget["attrs"])
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], attrs, options)
+
+
 class DateInput(forms.DateInput):
+    """A date field written in Python, as Django's template writes it."""
+
     input_type = "date"
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        value = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        attrs = flatatt(widget["attrs"])
+        return format_html('<input type="date" name="{}"{}{}>', widget["name"], value, attrs)
 
 
 # Closing dates a search may name: beyond them, the moments that bound the search
@@ -83,19 +112,21 @@ class CallFilter(django_filters.FilterSet):
     )  # fmt: skip
     fund = django_filters.ModelChoiceFilter(
         label=_("Fund"), queryset=Fund.objects.all(), to_field_name="code",
-        field_name="programme__fund", empty_label=_("All funds"),
+        field_name="programme__fund", empty_label=_("All funds"), widget=Select,
     )  # fmt: skip
     programme = django_filters.ModelChoiceFilter(
         label=_("Programme"), queryset=Programme.objects.all(), to_field_name="slug",
-        empty_label=_("All programmes"),
+        empty_label=_("All programmes"), widget=Select,
     )  # fmt: skip
     eligible = django_filters.ModelChoiceFilter(
         label=_("Who can apply"), queryset=ParticipantType.objects.all(), to_field_name="slug",
         field_name="eligible_participants", method="filter_eligible", empty_label=_("Anyone"),
+        widget=Select,
     )  # fmt: skip
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug",
         field_name="themes", method="filter_theme", empty_label=_("All themes"),
+        widget=Select,
     )  # fmt: skip
     closes_after = django_filters.DateFilter(
         label=_("Closes on or after"), method="filter_closes_after", widget=DateInput
@@ -105,13 +136,17 @@ class CallFilter(django_filters.FilterSet):
     )
     action = django_filters.ChoiceFilter(
         label=_("Type of action"), choices=action_choices, method="filter_action",
-        empty_label=_("All types of action"),
+        empty_label=_("All types of action"), widget=Select,
     )  # fmt: skip
     source = django_filters.ChoiceFilter(
-        label=_("Source"), choices=Source.choices, empty_label=_("All sources")
+        label=_("Source"), choices=Source.choices, empty_label=_("All sources"), widget=Select
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=Sort.choices, method="applied_later", empty_label=None
+        label=_("Sort by"),
+        choices=Sort.choices,
+        method="applied_later",
+        empty_label=None,
+        widget=Select,
     )
 
     class Meta:

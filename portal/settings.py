@@ -168,6 +168,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rows of call lists as written (templates/calls/_call_row.html), kept in each process:
+# a row's key holds all it shows, so a row kept is never out of date (`listing_key`).
+CACHES["rows"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rows",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 
 # --- Celery: Redis is the broker; without it, tasks run in the web process. ---
 

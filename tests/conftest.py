@@ -34,6 +34,7 @@ def fresh_cache(settings, request):
     """A local-memory cache of each test's own, whatever REDIS_URL says: rate-limit counts
     (portal/counters.py) and API validators never leak from one test into another."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": request.node.nodeid,
@@ -68,7 +69,8 @@ def cache_on(settings):
 
     def use(url: str) -> None:
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+            **settings.CACHES,
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url},
         }
 
     return use
@@ -78,6 +80,8 @@ def cache_on(settings):
 def empty_cache():
     """Each test starts from an empty cache: what another test cached (a calendar built
     under the same frozen clock) must not answer for it."""
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()

@@ -18,6 +18,7 @@ HIGH_RATES = {"anon": "10000/min", "key": "10000/min"}
 @pytest.fixture(autouse=True)
 def fresh_cache_and_high_rates(settings, request):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"api-test-{request.node.nodeid}",

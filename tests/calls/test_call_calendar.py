@@ -19,6 +19,7 @@ def own_cache_and_clock(settings, request):
     """A cache of this test's own (the calendar is cached), at a moment when the demo
     calls' deadlines (2022 to 2024) are all to come."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"calendar-{request.node.nodeid}",
@@ -99,6 +100,7 @@ def test_the_calendar_leaves_out_deadlines_past_for_90_days_and_is_bounded(
 def test_the_calendar_is_served_when_the_cache_is_unreachable(client, settings):
     """A Redis the test names where nothing listens: the calendar is built without it."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",

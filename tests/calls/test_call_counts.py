@@ -149,3 +149,15 @@ def test_related_calls_are_the_calls_topics_then_the_programmes_newest():
         call.identifier,
         *(c.identifier for c in newest[1:3]),
     ]
+
+
+def test_the_counting_query_refuses_a_moment_it_would_not_shift(monkeypatch):
+    """The counting query is built once and its moments shifted to the moment asked: a
+    moment of the query that the shift does not know would stay where it was built."""
+    from calls import counts
+
+    counts._compiled.cache_clear()
+    monkeypatch.setattr(counts, "MOMENTS", (timedelta(0), timedelta(days=7)))
+    with pytest.raises(ValueError, match="not in MOMENTS"):
+        status_counts_by_programme(at=AT)
+    counts._compiled.cache_clear()

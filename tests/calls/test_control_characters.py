@@ -22,7 +22,10 @@ REFUSED_IN_TEXTS = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E
 
 @pytest.fixture(autouse=True)
 def clock_and_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
     with time_machine.travel(opening_on(date(2026, 10, 1)), tick=False):
         yield
 
