@@ -19,7 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from calls.counts import status_counts_by_programme
@@ -56,17 +57,14 @@ class Select(forms.Select):
 
     def _render(self, template_name, context, renderer=None):
         widget = context["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _, group, _ in widget["optgroups"]
-                for option in group
-            ),
+        options = "".join(
+            f'<option value="{escape(option["value"])}"'
+            f"{' selected' if option['selected'] else ''}>{escape(option['label'])}</option>"
+            for _, group, _ in widget["optgroups"]
+            for option in group
         )
         attrs = flatatt(widget["attrs"])
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], attrs, options)
+        return mark_safe(f'<select name="{escape(widget["name"])}"{attrs}>{options}</select>')
 
 
 class DateInput(forms.DateInput):
@@ -222,6 +220,14 @@ class CallFilter(django_filters.FilterSet):
         """The call whose identifier code the search names exactly, if any (one query)."""
         code = identifier_code(self.search_text)
         return self.queryset.filter(identifier=code).first() if code else None
+
+    def count(self, facets: dict) -> int | None:
+        """How many calls `qs` holds, from the counts of `facets()` (which count every
+        filter but the status, per status), or None when they cannot tell: calls found
+        by their identifier code whatever their status are not in them."""
+        if self._identifier_matches() is not None:
+            return None
+        return sum(facets["status"][status] for status in self.statuses)
 
     def hidden_matches(self, facets: dict) -> list[tuple[str, int]]:
         """(status, count) for the statuses not shown that have calls matching the

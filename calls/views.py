@@ -33,9 +33,9 @@ def call_list(request):
     filters = CallFilter(request.GET)
     if "page" not in request.GET and (call := filters.exact_call()):
         return redirect(call)  # an identifier code typed in full: straight to the call
-    page = _page_of_calls(filters.qs, request.GET.get("page"))
-    today = timezone.localdate(filters.at)
     facets = filters.facets()
+    page = _page_of_calls(filters.qs, request.GET.get("page"), count=filters.count(facets))
+    today = timezone.localdate(filters.at)
     context = {
         "filter": filters,
         "facets": facets,
@@ -86,13 +86,24 @@ def _results_csv_url(filters: CallFilter) -> str:
     return f"{reverse('call-list')}?{params.urlencode()}"
 
 
-def _page_of_calls(calls, number):
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are, when that is known already."""
+
+    def __init__(self, object_list, per_page, *, count: int | None):
+        super().__init__(object_list, per_page)
+        if count is not None:
+            self.count = count  # in place of the cached property's query
+
+
+def _page_of_calls(calls, number, *, count: int | None = None):
     """A page of calls, found in two steps: the ids of the page, then those calls.
 
     Ordering and counting need only narrow indexed columns; the wide rows (descriptions)
-    are read for the page alone. Three queries: count, ids, calls (plus deadlines).
+    are read for the page alone. Three queries: count (unless `count` is given), ids,
+    calls (plus deadlines).
     """
-    page = Paginator(calls.values_list("pk", flat=True), settings.CALLS_PER_PAGE).get_page(number)
+    ids = calls.values_list("pk", flat=True)
+    page = CountedPaginator(ids, settings.CALLS_PER_PAGE, count=count).get_page(number)
     by_id = Call.objects.for_listing().in_bulk(list(page.object_list))
     page.object_list = [by_id[pk] for pk in page.object_list]
     return page

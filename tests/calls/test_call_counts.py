@@ -5,6 +5,7 @@ related calls of a call page. They run on SQLite and on PostgreSQL alike."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.http import QueryDict
 
@@ -161,3 +162,30 @@ def test_the_counting_query_refuses_a_moment_it_would_not_shift(monkeypatch):
     with pytest.raises(ValueError, match="not in MOMENTS"):
         status_counts_by_programme(at=AT)
     counts._compiled.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=closed",
+        "status=open&status=cancelled&status=closed&status=forthcoming",
+        "fund=TESTF",
+        "programme={slug}&status=closed",
+        "q=synthetic",
+        "q=synthetic&status=closed&closes_after=2020-06-02",
+        "q=TESTF-2020",  # an identifier code: counted by a query of its own
+    ],
+)
+def test_the_number_of_results_is_the_number_of_calls_listed(client, query):
+    """The list takes its number of results from the counts of its filters, per status
+    (no query of its own): the same number as counting the calls it lists."""
+    programme = ProgrammeFactory()
+    _calls_of_every_status(programme)
+    _calls_of_every_status(ProgrammeFactory())
+    data = QueryDict(query.format(slug=programme.slug))
+    with time_machine.travel(AT, tick=False):
+        response = client.get(f"/calls/?{data.urlencode()}")
+        listed = CallFilter(data).qs.count()
+    assert response.context["page"].paginator.count == listed
+    assert listed > 0 or query.startswith("q=TESTF")
