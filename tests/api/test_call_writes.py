@@ -1,8 +1,9 @@
 """Writing calls: the permission matrix of every write, then what a write does."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from calls.models import Call, CallChange, deadline_on
@@ -10,6 +11,14 @@ from tests.api.conftest import key_client, make_user
 
 URL = "/api/v1/calls/"
 CALL_A = "TESTF-2025-AG-A-01"
+
+
+@pytest.fixture(autouse=True)
+def before_the_new_call_opens():
+    """The clock of these tests: two months before `new_call()` opens (1 December 2026),
+    whatever the day they run on."""
+    with time_machine.travel(datetime(2026, 10, 1, 12, tzinfo=UTC)):
+        yield
 
 
 def new_call(programme: str = "programme-a", **overrides) -> dict:
