@@ -8,7 +8,7 @@ fields are the contract the OpenAPI schema shows, and a test keeps the two equal
 """
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cached_property
 
 from django.urls import reverse
@@ -273,7 +273,15 @@ CALL_VALUES = (
     "min_contribution", "max_contribution", "ft_last_seen_at", "ft_missing_since",
     "eligible_countries",
 )  # fmt: skip
-_budget = CallSerializer._declared_fields["budget"].to_representation
+_CENT = Decimal("0.01")
+_MONEY = Context(prec=15)  # the budget's max_digits
+
+
+def _budget(amount: Decimal) -> str:
+    """An amount of EUR as DecimalField(max_digits=15, decimal_places=2) writes it, without
+    the field's look-ups of settings for each of the some 40 amounts of a page
+    (tests/api/test_calls.py holds the two equal)."""
+    return format(amount.quantize(_CENT, context=_MONEY), "f")
 
 
 def _facet(key: str, own: dict, facets: dict) -> dict:
