@@ -59,14 +59,14 @@ class JSONList(Expression):
     def __init__(self, model, fields: tuple[str, ...], *, where: str, equals, order_by: str):
         super().__init__()
         self.equals = equals
-        # The sort key rides last in each row, for the databases that cannot order here.
-        rows = JSONArray(*fields, order_by)
-        self.rows = (
-            model._default_manager.filter(**{where: RawSQL(_EQUALS, ())})
-            .order_by()
-            .values(where)
-            .annotate(json_list=_JSONArrayAgg(rows, order_by=order_by))
+        matching = model._default_manager.filter(**{where: RawSQL(_EQUALS, ())}).order_by()
+        # The databases that cannot order the aggregate have the sort key ride last in
+        # each row (`sorted_later`); the others order the rows themselves (`rows`).
+        self.rows, self.sorted_later = (
+            matching.values(where)
+            .annotate(json_list=_JSONArrayAgg(JSONArray(*columns), order_by=order_by))
             .values("json_list")
+            for columns in (fields, (*fields, order_by))
         )
         self.moments = [
             position
@@ -88,7 +88,9 @@ class JSONList(Expression):
 
     def _rows_sql(self, connection) -> str:
         if connection.alias not in self.sql_by_database:
-            sql, params = self.rows.query.get_compiler(connection=connection).as_sql()
+            ordered = connection.features.supports_aggregate_order_by_clause
+            rows = self.rows if ordered else self.sorted_later
+            sql, params = rows.query.get_compiler(connection=connection).as_sql()
             if params or sql.count(_EQUALS) != 1:
                 raise ValueError("A JSONList's rows take no parameters but its column.")
             self.sql_by_database[connection.alias] = sql
@@ -103,11 +105,12 @@ class JSONList(Expression):
         rows = decoded(value) if isinstance(value, str) else value
         if not rows:
             return []
-        if not connection.features.supports_aggregate_order_by_clause:
-            rows.sort(key=itemgetter(-1))
         for row in rows:
             for position in self.moments:
                 row[position] = _moment(row[position])
+        if connection.features.supports_aggregate_order_by_clause:
+            return [tuple(row) for row in rows]
+        rows.sort(key=itemgetter(-1))
         return [tuple(row[:-1]) for row in rows]
 
 
