@@ -123,12 +123,32 @@ def _quicker(converter, column):
 
 
 class KeptStatements(dict):
-    """The statements of the questions asked so far, up to KEPT_QUESTIONS."""
+    """The statements of the questions asked more than once so far, up to KEPT_QUESTIONS.
+    A question asked once (the next page of a sync, a new `updated_since`) is only noted:
+    finding the places of its moment costs a second compilation, paid only by a question
+    that comes back."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: set[tuple] = set()
+
+    def asked_before(self, key: tuple) -> bool:
+        """Whether `key` was asked before; notes it."""
+        if key in self.asked:
+            return True
+        if len(self.asked) >= KEPT_QUESTIONS:
+            self.asked.clear()
+        self.asked.add(key)
+        return False
 
     def keep(self, key: tuple, statement: Statement) -> None:
         if len(self) >= KEPT_QUESTIONS:
             self.clear()
         self[key] = statement
+
+    def clear(self) -> None:
+        super().clear()
+        self.asked.clear()
 
 
 KEPT = KeptStatements()
@@ -163,7 +183,7 @@ class PageQuery:
         except EmptyResultSet:
             return []
         rows = statement.rows(statement.params)
-        if self.key:
+        if self.key and KEPT.asked_before(self.key):
             other_moment = self.moment - _OTHER_MOMENT
             other = Statement.of(self._page(self.build(other_moment), page))
             keepable = statement.keepable(self.moment, other, other_moment)

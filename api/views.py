@@ -4,7 +4,8 @@ Every list runs a fixed number of queries whatever its length (select_related an
 prefetch_related below; the list of calls, one query whose JSON lists carry each call's
 deadlines, objectives, themes and eligible participants: `_PAGE_EXPRESSIONS`;
 tests/api/test_queries.py holds them to it) and is paginated by a cursor
-(api/pagination.py). Every JSON read carries an ETag and Last-Modified
+(api/pagination.py). The list of calls compiles that query once per question and keeps
+it (api/call_pages.py). Every JSON read carries an ETag and Last-Modified
 (api/conditional.py).
 """
 
