@@ -179,11 +179,16 @@ class ApiCallFilter(CallFilter):
 
     @property
     def cursor_ordering(self) -> tuple[str, str]:
-        wanted = self._cleaned("ordering") or CallOrdering.CLOSES_AT
-        descending = wanted.startswith("-")
-        field = _ORDERING_FIELD.get(wanted.lstrip("-"), wanted.lstrip("-"))
-        sign = "-" if descending else ""
-        return (f"{sign}{field}", f"{sign}pk")
+        return cursor_ordering(self._cleaned("ordering"))
+
+
+def cursor_ordering(wanted: str | None) -> tuple[str, str]:
+    """The columns a cursor follows for a valid `ordering` (or its alias), or none given."""
+    wanted = _ORDERING_ALIASES.get(wanted, wanted) or CallOrdering.CLOSES_AT
+    descending = wanted.startswith("-")
+    field = _ORDERING_FIELD.get(wanted.lstrip("-"), wanted.lstrip("-"))
+    sign = "-" if descending else ""
+    return (f"{sign}{field}", f"{sign}pk")
 
 
 # A filter set deep-copies its filters (and their querysets) when made; the API's
@@ -224,6 +229,12 @@ class FilterBackend(DjangoFilterBackend):
 
     A filter given with no value (`updated_since=`) is an error, as the schema says of
     every parameter (a value of its type), rather than the filter left out unseen."""
+
+    def get_filterset_kwargs(self, request, queryset, view) -> dict:
+        """With the moment the view answers for (`asked_at`), if it names one."""
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        asked_at = getattr(view, "asked_at", None)
+        return kwargs | {"at": asked_at} if asked_at else kwargs
 
     def get_filterset(self, request, queryset, view):
         view.filterset = super().get_filterset(request, queryset, view)

@@ -4,12 +4,14 @@ Every list runs a fixed number of queries whatever its length (select_related an
 prefetch_related below; the list of calls, one query whose JSON lists carry each call's
 deadlines, objectives, themes and eligible participants: `_PAGE_EXPRESSIONS`;
 tests/api/test_queries.py holds them to it) and is paginated by a cursor
-(api/pagination.py). Every JSON read carries an ETag and Last-Modified
+(api/pagination.py). The list of calls compiles that query once per question and keeps
+it (api/call_pages.py). Every JSON read carries an ETag and Last-Modified
 (api/conditional.py).
 """
 
 from itertools import batched
 
+from django.db import router
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -21,8 +23,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from api import schema
+from api.call_pages import KEPT, PageQuery, question
 from api.conditional import conditional_response
-from api.filters import NO_NUL, ApiCallFilter, FilterBackend, InitiativeFilter, NewsFilter
+from api.filters import (
+    NO_NUL,
+    ApiCallFilter,
+    FilterBackend,
+    InitiativeFilter,
+    NewsFilter,
+    cursor_ordering,
+)
 from api.pagination import CallPage
 from api.permissions import CallWritePermission
 from api.renderers import CallCSVRenderer, csv_lines
@@ -244,21 +254,26 @@ class CallViewSet(ReadViewSet):
     permission_classes = [CallWritePermission]
     pagination_class = CallPage
 
+    asked_at = None  # the moment a list answers for (its filter set's and its calls')
+    cursor_ordering = None  # a kept question's (api.call_pages), without a filter set
+
     def get_queryset(self):
         return calls_to_represent(self._visible_calls())
 
-    def _visible_calls(self):
-        calls = Call.objects.public()
-        user = self.request.user
-        if self.request.auth is not None and user.is_authenticated:
-            calls = calls | Call.objects.editable_by(user)
+    def _visible_calls(self, at=None):
+        calls = Call.objects.public(at=at)
+        if self._with_key():
+            calls = calls | Call.objects.editable_by(self.request.user)
         return calls
+
+    def _with_key(self) -> bool:
+        return self.request.auth is not None and self.request.user.is_authenticated
 
     def get_object(self):
         return with_programme_facets([super().get_object()])[0]
 
     def get_cursor_ordering(self) -> tuple[str, ...]:
-        return self.filterset.cursor_ordering
+        return self.cursor_ordering or self.filterset.cursor_ordering
 
     def get_serializer_class(self):
         if self.action == "partial_update":
@@ -279,13 +294,31 @@ class CallViewSet(ReadViewSet):
             self.paginator.get_page_size(request)
             self.paginator.decode_cursor(request)
             return self._csv(self.filter_queryset(self.get_queryset()))
-        calls = self.filter_queryset(self._visible_calls())
-        page = self.paginate_queryset(calls.values("pk", *_PAGE_VALUES, **_PAGE_EXPRESSIONS))
-        serializer = CallSerializer(context=self.get_serializer_context())
+        self.asked_at = timezone.now()
+        key = None if self._with_key() else question(request.query_params, router.db_for_read(Call))
+        if key in KEPT:
+            self.cursor_ordering = cursor_ordering(request.query_params.get("ordering"))
+        else:
+            self.filter_queryset(self._visible_calls(self.asked_at))  # 400 on invalid filters
+        page = self.paginate_queryset(PageQuery(self._page_values, self.asked_at, key))
+        serializer = CallSerializer(context={"request": request, "at": self.asked_at})
         response = self.get_paginated_response(represent_page(serializer, page))
-        if self.filterset.search_text:
+        filterset = getattr(self, "filterset", None)  # none for a kept question
+        if filterset is not None and filterset.search_text:
             response.data["search"] = self._search(found=len(page))
         return response
+
+    def _page_values(self, at):
+        """The values of this list's calls at `at`, unordered and whole (the paginator
+        orders and cuts), with what a page reads: one query."""
+        calls = self._visible_calls(at)
+        if at != self.asked_at:
+            calls = self.filterset_class(
+                self.request.query_params, calls, request=self.request, at=at
+            ).qs
+        else:
+            calls = self.filterset.qs
+        return calls.values("pk", *_PAGE_VALUES, **_PAGE_EXPRESSIONS)
 
     def _search(self, *, found: int) -> dict:
         """What /calls/ says under the results of a search, from the same functions: the

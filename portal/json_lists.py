@@ -8,6 +8,8 @@ before, the rows are sorted in Python after reading, which orders them as SQLite
 ORDER BY would (numbers by value; text, and the ISO dates SQLite stores, by code point).
 """
 
+import json
+import json.scanner
 from datetime import UTC, datetime
 from operator import itemgetter
 
@@ -57,14 +59,14 @@ class JSONList(Expression):
     def __init__(self, model, fields: tuple[str, ...], *, where: str, equals, order_by: str):
         super().__init__()
         self.equals = equals
-        # The sort key rides last in each row, for the databases that cannot order here.
-        rows = JSONArray(*fields, order_by)
-        self.rows = (
-            model._default_manager.filter(**{where: RawSQL(_EQUALS, ())})
-            .order_by()
-            .values(where)
-            .annotate(json_list=_JSONArrayAgg(rows, order_by=order_by))
+        matching = model._default_manager.filter(**{where: RawSQL(_EQUALS, ())}).order_by()
+        # The databases that cannot order the aggregate have the sort key ride last in
+        # each row (`sorted_later`); the others order the rows themselves (`rows`).
+        self.rows, self.sorted_later = (
+            matching.values(where)
+            .annotate(json_list=_JSONArrayAgg(JSONArray(*columns), order_by=order_by))
             .values("json_list")
+            for columns in (fields, (*fields, order_by))
         )
         self.moments = [
             position
@@ -86,24 +88,45 @@ class JSONList(Expression):
 
     def _rows_sql(self, connection) -> str:
         if connection.alias not in self.sql_by_database:
-            sql, params = self.rows.query.get_compiler(connection=connection).as_sql()
+            ordered = connection.features.supports_aggregate_order_by_clause
+            rows = self.rows if ordered else self.sorted_later
+            sql, params = rows.query.get_compiler(connection=connection).as_sql()
             if params or sql.count(_EQUALS) != 1:
                 raise ValueError("A JSONList's rows take no parameters but its column.")
             self.sql_by_database[connection.alias] = sql
         return self.sql_by_database[connection.alias]
 
     def get_db_converters(self, connection) -> list:
-        return [*super().get_db_converters(connection), self._to_tuples]
+        """One converter that decodes the array too: the database always writes valid JSON,
+        which JSONField's converter (one Python call more per value) checks for."""
+        return [self._to_tuples]
 
     def _to_tuples(self, value, expression, connection) -> list[tuple]:
-        rows = value or []
-        if not connection.features.supports_aggregate_order_by_clause:
-            rows.sort(key=itemgetter(-1))
+        rows = decoded(value) if isinstance(value, str) else value
+        if not rows:
+            return []
         for row in rows:
-            del row[-1]
             for position in self.moments:
                 row[position] = _moment(row[position])
-        return [tuple(row) for row in rows]
+        if connection.features.supports_aggregate_order_by_clause:
+            return [tuple(row) for row in rows]
+        rows.sort(key=itemgetter(-1))
+        return [tuple(row[:-1]) for row in rows]
+
+
+def json_value(value, expression, connection):
+    """JSONField's converter for a column of the model itself (its own decoder, the
+    standard one): the database always writes valid JSON."""
+    return decoded(value) if isinstance(value, str) else value
+
+
+def decoded(text: str):
+    """The JSON value of `text`: the C scanner of the standard library's decoder, without
+    its Python wrappers (a dozen small arrays a row)."""
+    return _scan(text.lstrip(), 0)[0]
+
+
+_scan = json.scanner.make_scanner(json.JSONDecoder())
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -2,13 +2,14 @@
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.serializers import CallSerializer
+from api.serializers import CallSerializer, _budget
 from calls.models import Call, deadline_on, opening_on
 from calls.services import call_cancel
 from programmes.models import Fund, ParticipantType, Theme
@@ -105,6 +106,14 @@ def test_dates_are_written_as_drf_writes_them(zone, moment):
     with timezone.override(zone):
         expected = serializers.DateTimeField().to_representation(moment)
         assert CallSerializer()._datetime(moment) == expected
+
+
+@pytest.mark.parametrize(
+    "amount", ["0", "0.5", "3000000", "1234567.891", "0.005", "0.015", "9999999999999.99", "1E+3"]
+)
+def test_amounts_are_written_as_drf_writes_them(amount):
+    field = CallSerializer().fields["budget"]
+    assert _budget(Decimal(amount)) == field.to_representation(Decimal(amount))
 
 
 @pytest.mark.django_db
