@@ -16,7 +16,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -24,7 +23,6 @@ from api import schema
 from api.conditional import conditional_response
 from api.filters import NO_NUL, ApiCallFilter, FilterBackend, InitiativeFilter, NewsFilter
 from api.pagination import CallPage
-from api.permissions import CallWritePermission
 from api.renderers import CallCSVRenderer, csv_lines
 from api.serializers import (
     CALL_VALUES,
@@ -44,6 +42,7 @@ from api.writes import (
     call_update_from,
 )
 from calls.models import Call, CallObjective, Deadline
+from calls.permissions import CallWritePermission, require
 from portal.json_lists import JSONList
 from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
 from projects.models import Country, Initiative, NewsItem, Region
@@ -354,9 +353,9 @@ class CallViewSet(ReadViewSet):
         return serializer.validated_data
 
     def _check_programme(self, programme) -> None:
-        user = self.request.user
-        if programme is not None and not user.has_perm("calls.add_call_to_programme", programme):
-            raise PermissionDenied("Your key may not write calls of this programme.")
+        if programme is not None:
+            message = "Your key may not write calls of this programme."
+            require(self.request.user, "calls.add_call_to_programme", programme, message)
 
     def _written(self, call: Call, code: int) -> Response:
         # Read again with what the representation reads.
