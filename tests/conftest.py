@@ -1,9 +1,12 @@
 """Shared fixtures: the demo data from the source pages, the personas, small factories."""
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from rest_framework.test import APIClient
 
 from api.models import ApiKey
@@ -11,6 +14,24 @@ from portal.demo_loader import load_demo
 from programmes.models import ContactPoint
 from tests.factories import CallFactory, FundFactory, ProgrammeFactory
 from tests.redis_server import RedisServer
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests about PostgreSQL or Redis (marked so, pyproject.toml) run only there; every
+    test of tests/browser is a browser test."""
+    elsewhere = {
+        "postgresql": (connection.vendor != "postgresql", "about PostgreSQL: runs there, as in CI"),
+        "redis": (not os.environ.get("REDIS_URL"), "needs Redis (REDIS_URL), as in CI"),
+    }
+    for item in items:
+        if BROWSER_TESTS in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+        for marker, (skip, reason) in elsewhere.items():
+            if skip and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
 
 # The site's address in every test, whatever SITE_URL the shell sets: the test client's
 # host, so that links from e-mails and files open with `client.get`.
