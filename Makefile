@@ -10,11 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker migrate demo check clean bench-data bench-pages bench-api bench-reminders bench-ft bench-webhooks bench-cache
+.PHONY: help install run test test-sqlite lint worker migrate demo check clean bench-data bench-pages bench-api bench-reminders bench-ft bench-webhooks bench-cache
 
 help:
 	@echo "make run     serve the portal with the demo data on http://$(HOST):$(PORT)"
 	@echo "make test    lint and run the whole test suite"
+	@echo "make test-sqlite  the suite on SQLite, without the browser, Varnish, PostgreSQL and Redis tests"
 	@echo "make worker  start a Celery worker with beat (set REDIS_URL)"
 	@echo "make bench-data   make the synthetic catalogues of 10k to 200k calls (PostgreSQL)"
 	@echo "make bench-pages  time the public pages on 10k to 200k synthetic calls (PostgreSQL; SIZES=10k,50k)"
@@ -58,6 +59,14 @@ check: install
 
 test: lint check
 	$(BIN)/python -m pytest
+
+# The suite on SQLite, the embedded default, whatever DATABASE_URL and REDIS_URL say: CI runs
+# it after `make test` on PostgreSQL. It leaves out the tests about PostgreSQL or Redis (they
+# would skip) and the browser and Varnish tests, which do not depend on the database engine
+# (markers in pyproject.toml).
+SQLITE_TESTS := not postgresql and not redis and not browser and not varnish
+test-sqlite: install
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL= $(BIN)/python -m pytest -m "$(SQLITE_TESTS)"
 
 # Needs PostgreSQL: the synthetic catalogues of 10k to 200k calls, one database each
 # (BENCH_DATABASE_URL + _10k etc.), made once and kept. SIZES=10k,50k chooses.

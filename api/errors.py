@@ -1,7 +1,8 @@
 """Errors the services raise, as API answers: 400 per field, 409 on an edit conflict.
 
 DRF turns its own exceptions into answers; this adds Django's `ValidationError`
-(from `full_clean()` in calls/services.py), the database's deadline rule and
+(from `full_clean()` in calls/services.py), the database's deadline rule (known by
+its name, calls/triggers.py) and
 `EditConflict`, so that the API reports them as the NCP area does.
 """
 
@@ -15,7 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from calls.models import DEADLINE_BEFORE_OPENING
 from calls.services import EditConflict
-from calls.triggers import MESSAGE as TRIGGER_DEADLINE_BEFORE_OPENING
+from calls.triggers import DEADLINE_AFTER_OPENING, violated_rule
 
 # A deadline's own errors (Deadline.full_clean) are reported on the call's `deadlines`.
 _DEADLINE_FIELDS = {"due_at", "label", "call"}
@@ -26,7 +27,7 @@ def exception_handler(exc, context):
         return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(field_errors(exc))
-    elif isinstance(exc, IntegrityError) and TRIGGER_DEADLINE_BEFORE_OPENING in str(exc):
+    elif isinstance(exc, IntegrityError) and violated_rule(exc) == DEADLINE_AFTER_OPENING:
         # Moving the opening after a deadline: refused by a trigger (calls/triggers.py).
         exc = exceptions.ValidationError({"deadlines": [str(DEADLINE_BEFORE_OPENING)]})
     elif isinstance(exc, exceptions.ParseError):

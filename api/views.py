@@ -18,7 +18,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -34,7 +33,6 @@ from api.filters import (
     cursor_ordering,
 )
 from api.pagination import CallPage
-from api.permissions import CallWritePermission
 from api.renderers import CallCSVRenderer, csv_lines
 from api.serializers import (
     CALL_VALUES,
@@ -54,6 +52,7 @@ from api.writes import (
     call_update_from,
 )
 from calls.models import Call, CallObjective, Deadline
+from calls.permissions import CallWritePermission, require
 from portal.json_lists import JSONList
 from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
 from projects.models import Country, Initiative, NewsItem, Region
@@ -387,9 +386,9 @@ class CallViewSet(ReadViewSet):
         return serializer.validated_data
 
     def _check_programme(self, programme) -> None:
-        user = self.request.user
-        if programme is not None and not user.has_perm("calls.add_call_to_programme", programme):
-            raise PermissionDenied("Your key may not write calls of this programme.")
+        if programme is not None:
+            message = "Your key may not write calls of this programme."
+            require(self.request.user, "calls.add_call_to_programme", programme, message)
 
     def _written(self, call: Call, code: int) -> Response:
         # Read again with what the representation reads.

@@ -263,7 +263,7 @@ def _own_or_programmes(relation, target: str, value) -> Q:
 class CallQuerySet(models.QuerySet):
     def editable_by(self, user) -> "CallQuerySet":
         """The calls `user` may edit: superusers all; an NCP those of the programmes of
-        the contact points they belong to. The rule of calls/rules.py, in SQL."""
+        the contact points they belong to. The rule of calls/permissions.py, in SQL."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:

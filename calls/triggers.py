@@ -2,23 +2,47 @@
 
 The rule spans two tables (a deadline and its call's opening), which a CHECK
 constraint cannot express, so triggers enforce it on both sides: inserting or
-moving a deadline, and moving a call's opening. PostgreSQL and SQLite raise an
-integrity error with the same message. Migrations call `create` and `drop`; keep
-the SQL here stable, since applied migrations rely on it.
+moving a deadline, and moving a call's opening. Both databases raise an integrity
+error that names the rule, `DEADLINE_AFTER_OPENING`, as PostgreSQL names a violated
+constraint; `violated_rule` reads that name back, and the words for people are
+`calls.models.DEADLINE_BEFORE_OPENING`. Migrations call `create` and `drop`; keep
+the SQL here stable, since applied migrations rely on it (0013 replaced the
+triggers of 0002, which raised the words instead of the name).
 """
 
-from django.db import migrations
+import sqlite3
+
+from django.db import IntegrityError, migrations
 
 from calls.search_index import create_fts_triggers, drop_fts_triggers
 
-MESSAGE = "A deadline must come after the call opens."
+DEADLINE_AFTER_OPENING = "deadline_after_opening"
+
+
+def violated_rule(error: IntegrityError) -> str | None:
+    """The name of the constraint or trigger rule that `error` reports, if it says.
+
+    PostgreSQL names the constraint of every violation (the driver's `diag`), and the
+    triggers here set it (`CONSTRAINT = ...`). SQLite passes on only a message: its
+    triggers raise the rule's name as theirs, and the result code
+    SQLITE_CONSTRAINT_TRIGGER tells their errors from any other.
+    """
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is not None:
+        return diag.constraint_name
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+        return str(cause)
+    return None
+
 
 POSTGRESQL = f"""
 CREATE FUNCTION calls_deadline_after_opening() RETURNS trigger AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM calls_call c
                WHERE c.id = NEW.call_id AND NEW.due_at <= c.opens_at) THEN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION '{DEADLINE_AFTER_OPENING}'
+            USING ERRCODE = 'check_violation', CONSTRAINT = '{DEADLINE_AFTER_OPENING}';
     END IF;
     RETURN NEW;
 END $$ LANGUAGE plpgsql;
@@ -31,7 +55,8 @@ CREATE FUNCTION calls_opening_before_deadlines() RETURNS trigger AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM calls_deadline d
                WHERE d.call_id = NEW.id AND d.due_at <= NEW.opens_at) THEN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION '{DEADLINE_AFTER_OPENING}'
+            USING ERRCODE = 'check_violation', CONSTRAINT = '{DEADLINE_AFTER_OPENING}';
     END IF;
     RETURN NEW;
 END $$ LANGUAGE plpgsql;
@@ -53,18 +78,18 @@ SQLITE = [
     f"""
     CREATE TRIGGER calls_deadline_after_opening_insert BEFORE INSERT ON calls_deadline
     WHEN NEW.due_at <= (SELECT opens_at FROM calls_call WHERE id = NEW.call_id)
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
+    BEGIN SELECT RAISE(ABORT, '{DEADLINE_AFTER_OPENING}'); END;
     """,
     f"""
     CREATE TRIGGER calls_deadline_after_opening_update BEFORE UPDATE OF due_at, call_id
     ON calls_deadline
     WHEN NEW.due_at <= (SELECT opens_at FROM calls_call WHERE id = NEW.call_id)
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
+    BEGIN SELECT RAISE(ABORT, '{DEADLINE_AFTER_OPENING}'); END;
     """,
     f"""
     CREATE TRIGGER calls_opening_before_deadlines BEFORE UPDATE OF opens_at ON calls_call
     WHEN EXISTS (SELECT 1 FROM calls_deadline WHERE call_id = NEW.id AND due_at <= NEW.opens_at)
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
+    BEGIN SELECT RAISE(ABORT, '{DEADLINE_AFTER_OPENING}'); END;
     """,
 ]
 

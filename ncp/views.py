@@ -1,6 +1,6 @@
 """The national contact points' editing area (/manage/).
 
-Thin views: who may do what is asked through ncp/permissions.py (calls/rules.py), what
+Thin views: who may do what is asked through the adapters of calls/permissions.py, what
 a user sees starts from `Call.objects.editable_by` and `Programme.objects.managed_by`,
 and every change is a service of calls/services.py or programmes/services.py.
 """
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,10 +22,14 @@ from django.views.decorators.http import require_POST
 
 from calls import services
 from calls.models import Call, CallChange, CallStatus, Deadline
+from calls.permissions import (
+    call_permission_required,
+    contact_point_permission_required,
+    require,
+)
 from calls.views import call_page
 from ncp import forms
 from ncp.history import call_history, display_value, person_name
-from ncp.permissions import call_permission_required, contact_point_permission_required
 from programmes.models import Programme
 from programmes.services import contact_point_update
 
@@ -106,8 +110,7 @@ def manage_call_create(request):
         publication = forms.PublicationForm(prefix="publication", initial=entered)
         data = None  # nothing to save yet, no error to show
     if data is not None and _all_valid(form, formset, documents, publication):
-        if not request.user.has_perm("calls.add_call_to_programme", form.cleaned_data["programme"]):
-            raise PermissionDenied
+        require(request.user, "calls.add_call_to_programme", form.cleaned_data["programme"])
         try:
             call = services.call_create(
                 user=request.user,

@@ -258,7 +258,7 @@ CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@localhost")
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while a lock-out is in force (django-axes); must come first.
     "axes.backends.AxesStandaloneBackend",
-    # Object permissions from the rules in calls/rules.py (who may edit which call).
+    # Object permissions from the rules in calls/permissions.py (who may edit which call).
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -363,7 +363,8 @@ def _throttle_rate(name: str, default: str) -> str:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Reads for all; an endpoint that writes states its own rule (calls/permissions.py).
+    "DEFAULT_PERMISSION_CLASSES": ["calls.permissions.SafeMethodsOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",

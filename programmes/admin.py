@@ -51,7 +51,7 @@ class ContactPointAdmin(ReadOnlyHistoryAdmin, admin.ModelAdmin):
     search_fields = ["name", "email", "organisation__acronym", "persons__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation"]
-    # The NCP users who edit the calls of this contact point's programmes (calls/rules.py).
+    # The NCP users who edit the calls of this contact point's programmes (calls/permissions.py).
     filter_horizontal = ["members"]
     inlines = [ContactPersonInline]
 

@@ -62,7 +62,7 @@ def ncp_grant(
     """Make `username` a national contact point (NCP) of a programme; atomic, idempotent.
 
     The user joins a contact point of the programme (the `ContactPoint.members` that
-    `Programme.objects.managed_by` and calls/rules.py read): the one named by
+    `Programme.objects.managed_by` and calls/permissions.py read): the one named by
     `contact_point_slug`, or else the programme's only national contact point. A user
     that does not exist yet is created, never as staff, with `password` checked by
     AUTH_PASSWORD_VALIDATORS and hashed with the first of PASSWORD_HASHERS (Argon2). An

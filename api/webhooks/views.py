@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from api import schema
@@ -29,17 +28,11 @@ from api.webhooks.serializers import (
     WebhookEndpointSerializer,
 )
 from api.webhooks.services import delivery_redeliver, endpoint_save
+from calls.permissions import HoldsApiKey
 
 # How far back a partner's list of deliveries goes.
 RECENT_DAYS = 30
 KEY_ONLY = [{"ApiKey": []}]
-
-
-class HasApiKey(BasePermission):
-    message = "Webhooks need an API key: Authorization: Bearer <key>."
-
-    def has_permission(self, request, view) -> bool:
-        return request.auth is not None
 
 
 def _write(request, response, *, summary: str, description: str = "", code: int = 200):
@@ -88,7 +81,7 @@ class WebhookEndpointViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ReadViewSet
 ):
     serializer_class = WebhookEndpointSerializer
-    permission_classes = [HasApiKey]
+    permission_classes = [HoldsApiKey]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -126,7 +119,7 @@ class WebhookEndpointViewSet(
 )
 class WebhookDeliveryViewSet(ReadViewSet):
     serializer_class = WebhookDeliverySerializer
-    permission_classes = [HasApiKey]
+    permission_classes = [HoldsApiKey]
     cursor_ordering = ("-created_at", "-pk")
 
     def get_queryset(self):

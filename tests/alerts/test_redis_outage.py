@@ -3,7 +3,6 @@ stops and starts again, a Celery worker on it, PostgreSQL, an SMTP server in the
 process. Pages and the API keep serving, subscriptions are kept, and their confirmations
 arrive once Redis is back (the sweep queues those never sent)."""
 
-import os
 import uuid
 from datetime import timedelta
 
@@ -18,10 +17,7 @@ from tests.factories import CallFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL), as in CI",
-    ),
+    pytest.mark.postgresql,
 ]
 
 

@@ -1,16 +1,15 @@
-"""Personas for the API: anonymous, keys of NCPs of programmes A and B, a read-only key,
-a staff member's key and session, a superuser's key. Each test has its own cache, so
-rate-limit counters and ETag first-seen times never leak between tests."""
-
-from dataclasses import dataclass
+"""The API's tests use the personas of tests/conftest.py (`personas.client(role)`: keys of
+the NCPs of programmes A and B, staff and a superuser, a read-only key, a plain user's
+session, anonymous). Each test has its own cache, so rate-limit counters and ETag
+first-seen times never leak between tests."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from api.models import ApiKey
 from programmes.models import ContactPoint
-from tests.factories import CallFactory, ProgrammeFactory
+from tests.conftest import key_client, make_user
+
+__all__ = ["key_client", "make_user", "ncp_of"]
 
 HIGH_RATES = {"anon": "10000/min", "key": "10000/min"}
 
@@ -33,32 +32,8 @@ def api() -> APIClient:
     return APIClient(HTTP_HOST="127.0.0.1")
 
 
-def key_client(api_key: str | None) -> APIClient:
-    client = APIClient(HTTP_HOST="127.0.0.1")
-    if api_key:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key}")
-    return client
-
-
-@dataclass
-class Personas:
-    """Programmes A and B (fund TESTF), a published call of each, and who may do what."""
-
-    programme_a: object
-    programme_b: object
-    call_a: object
-    call_b: object
-    keys: dict  # role -> secret (None for anonymous)
-
-    def client(self, role: str) -> APIClient:
-        return key_client(self.keys[role])
-
-
-def make_user(username: str, **flags):
-    return get_user_model().objects.create_user(username, password=None, **flags)
-
-
 def ncp_of(programme, username: str):
+    """A user who is the NCP of `programme`, through an EU contact point of their own."""
     user = make_user(username)
     contact_point = ContactPoint.objects.create(
         slug=f"cp-{username}", level=ContactPoint.Level.EU, name=f"Contact point {username}"
@@ -66,25 +41,3 @@ def ncp_of(programme, username: str):
     contact_point.members.add(user)
     programme.contact_points.add(contact_point)
     return user
-
-
-@pytest.fixture
-def personas(db) -> Personas:
-    programme_a = ProgrammeFactory(slug="programme-a")
-    programme_b = ProgrammeFactory(slug="programme-b")
-    users = {
-        "ncp_a": ncp_of(programme_a, "ncp-a"),
-        "ncp_b": ncp_of(programme_b, "ncp-b"),
-        "staff": make_user("staff", is_staff=True),
-        "superuser": make_user("root", is_staff=True, is_superuser=True),
-    }
-    keys = {role: ApiKey.issue(name=role, user=user)[1] for role, user in users.items()}
-    keys["read_only"] = ApiKey.issue(name="A partner")[1]
-    keys["anonymous"] = None
-    return Personas(
-        programme_a=programme_a,
-        programme_b=programme_b,
-        call_a=CallFactory(programme=programme_a, identifier="TESTF-2025-AG-A-01"),
-        call_b=CallFactory(programme=programme_b, identifier="TESTF-2025-AG-B-01"),
-        keys=keys,
-    )

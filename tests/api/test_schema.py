@@ -327,6 +327,7 @@ def test_the_docs_page_uses_this_sites_files_only(api, db, settings):
             assert finders.find(src.removeprefix(settings.STATIC_URL)), src
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason="needs Chromium (see README)")
 def test_the_docs_page_renders_in_chromium_under_the_csp(live_server, transactional_db):
     """Headless Chromium loads /api/docs/ with the site's Content-Security-Policy: Swagger UI

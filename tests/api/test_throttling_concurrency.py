@@ -1,7 +1,6 @@
 """Rate limits under real concurrency: 16 threads, each with a database connection of
 its own, against PostgreSQL and a Redis the test starts (tests/redis_server.py)."""
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,10 +10,7 @@ from tests.api.conftest import key_client
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL), as in CI",
-    ),
+    pytest.mark.postgresql,
 ]
 THREADS, REQUESTS_EACH, LIMIT = 16, 8, 40
 

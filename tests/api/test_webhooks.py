@@ -410,53 +410,6 @@ def test_the_admin_refuses_an_unsafe_url(admin_client, settings):
     assert not WebhookEndpoint.objects.exists()
 
 
-# Every write of webhooks, by who asks: the key that owns the endpoint, another key,
-# no key, a staff member's session (the API takes keys only).
-WEBHOOK_MATRIX = [
-    ("owner", "post", "endpoints", 201),
-    ("other", "post", "endpoints", 201),
-    ("anonymous", "post", "endpoints", 401),
-    ("staff_session", "post", "endpoints", 401),
-    ("owner", "patch", "endpoint", 200),
-    ("other", "patch", "endpoint", 404),
-    ("anonymous", "patch", "endpoint", 401),
-    ("owner", "delete", "endpoint", 204),
-    ("other", "delete", "endpoint", 404),
-    ("anonymous", "delete", "endpoint", 401),
-    ("owner", "post", "redeliver", 202),
-    ("other", "post", "redeliver", 404),
-    ("anonymous", "post", "redeliver", 401),
-    ("staff_session", "post", "redeliver", 401),
-]
-
-
-@pytest.mark.parametrize(("role", "method", "target", "expected"), WEBHOOK_MATRIX)
-def test_webhook_permission_matrix(
-    partner, endpoint, receiver, call, admin_user, role, method, target, expected
-):
-    publish(call)
-    delivery = WebhookDelivery.objects.get()
-    clients = {
-        "owner": partner,
-        "other": key_client(ApiKey.issue(name="Another partner")[1]),
-        "anonymous": key_client(None),
-        "staff_session": key_client(None),
-    }
-    clients["staff_session"].force_login(admin_user)
-    urls = {
-        "endpoints": reverse("webhook-endpoint-list"),
-        "endpoint": reverse("webhook-endpoint-detail", args=[endpoint["id"]]),
-        "redeliver": reverse("webhook-delivery-redeliver", args=[delivery.pk]),
-    }
-    body = {
-        "endpoints": {"url": receiver.url(), "events": ["call.cancelled"], "owner_email": "a@b.eu"},
-        "endpoint": {"description": "Changed"},
-        "redeliver": None,
-    }[target]
-    response = getattr(clients[role], method)(urls[target], body, format="json")
-    assert response.status_code == expected
-
-
 def test_an_endpoint_whose_host_no_longer_resolves_can_still_be_disabled(partner, endpoint):
     WebhookEndpoint.objects.update(url="https://gone.invalid/hook")
     url = reverse("webhook-endpoint-detail", args=[endpoint["id"]])

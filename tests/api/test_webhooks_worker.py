@@ -30,10 +30,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not REDIS_URL or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), as in CI",
-    ),
+    pytest.mark.postgresql,
+    pytest.mark.redis,
 ]
 
 

@@ -15,9 +15,6 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 TOTAL = 2_000
 # The generator COPYs into PostgreSQL's tables and vacuums: outside a test transaction.
 needs_postgresql = pytest.mark.django_db(transaction=True)
-skip_without_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="about PostgreSQL (COPY): runs there, as in CI"
-)
 
 
 def test_sizes_are_parsed_and_an_unknown_one_is_refused():
@@ -27,7 +24,7 @@ def test_sizes_are_parsed_and_an_unknown_one_is_refused():
 
 
 @needs_postgresql
-@skip_without_postgresql
+@pytest.mark.postgresql
 def test_a_catalogue_holds_the_live_set_and_an_archive_kept_right_by_the_triggers():
     catalogue.generate(TOTAL, now=NOW)
 
@@ -57,7 +54,7 @@ def test_a_catalogue_holds_the_live_set_and_an_archive_kept_right_by_the_trigger
 
 
 @needs_postgresql
-@skip_without_postgresql
+@pytest.mark.postgresql
 def test_a_wrong_schedule_column_is_caught():
     catalogue.generate(TOTAL, now=NOW)
     with connection.cursor() as cursor:

@@ -3,7 +3,6 @@ connection, post the same new call at once through the API and the NCP area
 (PostgreSQL). One is created; every other gets the uniqueness error (400 naming the
 field in the API, a form error on the page), never a 500."""
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,10 +19,7 @@ from tests.ncp.formdata import new_call_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL), as in CI",
-    ),
+    pytest.mark.postgresql,
 ]
 THREADS = 8
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from calls.models import BRUSSELS, Call, CallChange
-from tests.ncp.conftest import make_user
+from tests.conftest import make_user
 from tests.ncp.formdata import edit_call_data
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from calls.models import BRUSSELS
+from tests.conftest import make_user
 from tests.factories import CallFactory
-from tests.ncp.conftest import make_user
 
 HOME = reverse("manage_home")
 # Session, user, calls, their deadlines, programmes, contact points.

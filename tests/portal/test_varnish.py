@@ -18,7 +18,7 @@ from portal.demo_loader import load_demo
 from programmes.models import Programme
 from tests.varnish_server import VarnishServer, varnishd_missing
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.varnish]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0012_programme_tally_live_indexes'),
+        ('calls', '0013_deadline_rule_by_name'),
         ('programmes', '0004_phones_e164'),
     ]
 
