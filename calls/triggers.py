@@ -280,10 +280,17 @@ DROP FUNCTION IF EXISTS calls_programme_tally();
 
 
 def _sqlite_tally(sign: str, row: str) -> str:
-    return (
+    """Count `row` in (+) or out (-) of its programme's tally. Only a count in makes the
+    programme's row: a call counted out of a programme with no row (a test database
+    emptied table by table) is counted out of nothing, as on PostgreSQL."""
+    make_row = (
         f"INSERT OR IGNORE INTO {TALLY_TABLE} (programme_id, published) "
         f"VALUES ({row}.programme_id, 0); "
-        f"UPDATE {TALLY_TABLE} SET published = published {sign} 1 "
+        if sign == "+"
+        else ""
+    )
+    return (
+        f"{make_row}UPDATE {TALLY_TABLE} SET published = published {sign} 1 "
         f"WHERE programme_id = {row}.programme_id AND {row}.published_at IS NOT NULL;"
     )
 

@@ -46,6 +46,15 @@ def test_the_tally_follows_publication_moves_and_deletions():
     assert Call.objects.filter(published_at__isnull=False).count() == 0
 
 
+def test_a_call_counted_out_of_a_programme_without_a_tally_is_counted_out_of_nothing():
+    """A test database is emptied table by table (the tally's before the calls'): a call
+    deleted after its programme's tally was makes no row of -1 (CHECK published >= 0)."""
+    call = CallFactory()
+    ProgrammeCallTally.objects.all().delete()
+    call.delete()
+    assert not ProgrammeCallTally.objects.exists()
+
+
 def test_the_tally_is_kept_by_triggers_of_the_database():
     if connection.vendor == "postgresql":
         sql = "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'calls_programme_tally%%'"
