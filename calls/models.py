@@ -47,6 +47,7 @@ MAX_DEADLINES = 20
 MAX_OBJECTIVES = 30
 MAX_SUMMARY_LENGTH = 2_000
 MAX_DESCRIPTION_LENGTH = 30_000
+MAX_NATIONAL_NOTE_LENGTH = 5_000
 MAX_OBJECTIVE_LENGTH = 1_000
 MAX_REASON_LENGTH = 2_000
 
@@ -560,8 +561,9 @@ class Call(models.Model):
     # A digest of the record as last imported: an unchanged record is not written again.
     ft_checksum = models.CharField(max_length=64, blank=True, editable=False)
     # What an NCP adds to a topic, imported or not; the sync never writes these.
-    national_note = models.TextField(
+    national_note = _text_field(
         _("national note"),
+        max_length=MAX_NATIONAL_NOTE_LENGTH,
         blank=True,
         help_text=_("What applicants of your country should know, shown with the call."),
     )

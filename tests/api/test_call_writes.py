@@ -91,6 +91,8 @@ def test_a_call_created_with_published_at_is_public(personas):
             "no more than 20",
         ),
         ({"description": "Escape\x1b"}, "description", "invisible control characters"),
+        ({"national_note": "Null\x00 or\x07"}, "national_note", "invisible control characters"),
+        ({"national_note": "x" * 5001}, "national_note", "at most 5000"),
     ],
 )
 def test_invalid_data_is_400_per_field_and_nothing_is_saved(personas, changes, field, message):

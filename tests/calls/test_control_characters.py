@@ -47,7 +47,7 @@ def new_call(**fields) -> Call:
 
 
 @pytest.mark.parametrize("character", REFUSED_IN_TEXTS, ids=lambda c: f"U+{ord(c):04X}")
-@pytest.mark.parametrize("field", ["title", "summary", "description"])
+@pytest.mark.parametrize("field", ["title", "summary", "description", "national_note"])
 def test_a_control_character_is_refused_on_its_field(field, character):
     with pytest.raises(ValidationError) as refused:
         new_call(**{field: f"Before{character}after"})
