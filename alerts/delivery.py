@@ -1,26 +1,45 @@
 """Sending the e-mails owed: each notification at most once, even with several workers.
 
-A task claims its row inside a transaction with `SELECT ... FOR UPDATE SKIP LOCKED`
-and holds the lock while it talks to the SMTP server; the row is marked sent in that
-same transaction. A second task for the same row (a sweep run twice, a task delivered
-again) finds it locked or no longer pending and does nothing. A worker killed in the
-middle loses its database connection: PostgreSQL rolls the transaction back and frees
-the row, which stays pending and is queued again by the next sweep.
+A delivery task claims its whole batch in one statement: an UPDATE that gives the rows
+still pending and held by no other task a claim of its own (a random token and a lease,
+ALERTS_CLAIM_SECONDS from now), and returns them. It then sends them one by one and
+records each outcome as soon as the SMTP server has answered, in one UPDATE that also
+ends the claim (autocommit: no transaction to open or commit). Another task for the same
+rows (a sweep run twice, a task delivered again, a second worker) finds them claimed or
+no longer pending and leaves them alone.
+
+A worker killed in the middle of a batch:
+- a row it had marked (sent, skipped or failed) is never sent again: only pending rows
+  can be claimed;
+- a row it had claimed and not marked stays pending, its claim lapses, and the next sweep
+  queues it again for another task: nothing claimed is lost;
+- what can go out twice is the one e-mail per pool process that the SMTP server had
+  accepted when the process died, before the UPDATE marking it reached the database:
+  the window a transaction per e-mail had too (after "250", before COMMIT), no wider.
+  A repeat carries the same Message-ID (alerts/emails.py).
+
+A task starts no e-mail once half its lease has gone: the rest of the batch is released
+and retried, so that a lease cannot lapse while its e-mail is still being sent (another
+task could then claim it and send it too). Sends are bounded by the SMTP timeout.
 """
 
 import contextlib
+import email.policy
+import re
 import smtplib
 import time
 from datetime import datetime
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import emails
+from alerts.claims import Claim
 from alerts.models import SUPERSEDED, Notification, Subscriber, Subscription
 from calls.models import CallStatus
 
@@ -30,31 +49,34 @@ class TransientFailure(Exception):
 
 
 def notifications_deliver(ids: list[int], *, at: datetime | None = None) -> dict[int, str]:
-    """Send the pending notifications `ids` that still apply, each in a transaction of
-    its own; return the new state of each row this call dealt with.
+    """Send the pending notifications `ids` that still apply; return the new state of
+    each row this call dealt with.
 
-    The rows are read once, with what their e-mails need (for reminders of one call, the
-    call and its deadlines once); each is then claimed by a short locking query. A row
-    another worker holds, or no longer pending, is left out. A transient failure leaves
-    the row pending (its state in the result), for the caller to retry later.
+    The rows no other task holds are claimed at once (see above), then read with what
+    their e-mails need (for reminders of one call, the call and its deadlines once). A
+    transient failure, or a lease running short, leaves a row pending (its state in the
+    result), for the caller to retry later.
     """
     at = at or timezone.now()
-    rows = _with_what_emails_need(Notification.objects.filter(pk__in=ids))
-    superseded = set(
-        Notification.objects.superseded().filter(pk__in=ids).values_list("pk", flat=True)
-    )
+    claim = Claim.of(ids)
     states = {}
-    for row in rows:
-        with transaction.atomic():
-            if not _claimed(row):
-                continue
+    try:
+        rows = _with_what_emails_need(Notification.objects.filter(pk__in=claim.ids))
+        superseded = set(
+            Notification.objects.superseded().filter(pk__in=claim.ids).values_list("pk", flat=True)
+        )
+        for row in rows:
+            if claim.running_short():
+                break
             reason = skip_reason(row, at, superseded=row.pk in superseded)
             if reason:
-                _finish([row], Notification.State.SKIPPED, error=reason)
+                claim.finish(row, Notification.State.SKIPPED, error=reason)
             else:
-                _send([row], emails.for_notification, at)
+                _send_claimed(claim, row, at)
             states[row.pk] = row.state
-    return states
+    finally:
+        released = claim.release()
+    return states | dict.fromkeys(released, Notification.State.PENDING)
 
 
 def notification_deliver(notification_id: int, *, at: datetime | None = None) -> str | None:
@@ -173,12 +195,6 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _claimed(row: Notification) -> bool:
-    """Lock `row` if it is still pending and no other worker holds it."""
-    pending = Notification.objects.filter(pk=row.pk, state=Notification.State.PENDING)
-    return bool(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
-
-
 def _claim_all(notifications) -> list[Notification]:
     """Lock pending rows that no other worker holds (PostgreSQL; SQLite has one writer)."""
     pending = notifications.filter(state=Notification.State.PENDING)
@@ -191,6 +207,19 @@ def _with_what_emails_need(notifications) -> list[Notification]:
         .prefetch_related("call__deadlines")
         .order_by("pk")
     )
+
+
+def _send_claimed(claim: Claim, row: Notification, at: datetime) -> None:
+    """Send `row`'s e-mail and record the outcome (the row stays pending if the failure is
+    transient and attempts remain)."""
+    try:
+        _mail(emails.for_notification(row))
+    except SEND_ERRORS as error:
+        retry = is_transient(error) and row.attempts + 1 < settings.ALERTS_MAX_ATTEMPTS
+        state = Notification.State.PENDING if retry else Notification.State.FAILED
+        claim.finish(row, state, error=describe(error), attempted=True)
+    else:
+        claim.finish(row, Notification.State.SENT, sent_at=at, attempted=True)
 
 
 def _send(rows: list[Notification], build, at: datetime) -> str:
@@ -243,10 +272,44 @@ def _mail(message) -> None:
         _mailer.update(backend=backend, config=config)
     _mailer["used"] = now
     try:
-        _mailer["backend"].send_messages([message])
+        _hand_over(_mailer["backend"], message)
     except BaseException:
         _close_mailer()
         raise
+
+
+def _hand_over(backend, message) -> None:
+    """Send `message` through `backend`. Through Django's SMTP backend: to smtplib on its
+    open connection as the backend would, but without parsing the sender's address again
+    for each e-mail, nor a plain recipient's (an address that is its own envelope form)."""
+    if not isinstance(backend, SmtpBackend) or backend.connection is None:
+        backend.send_messages([message])
+        return
+    recipients = [_envelope_address(backend, address) for address in message.recipients()]
+    if recipients:
+        written = message.message(policy=email.policy.SMTP).as_bytes()
+        sender = _envelope_address(backend, message.from_email)
+        backend.connection.sendmail(sender, recipients, written)
+
+
+# A dot-atom address with an ASCII domain: Django's SMTP backend would send it as it is.
+PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+_envelope: dict[str, str] = {}
+
+
+def _envelope_address(backend, address: str) -> str:
+    """The address as the SMTP envelope gives it (the backend's `prep_address`), the
+    others (the sender, "Portal <noreply@...>") parsed once."""
+    if PLAIN_ADDRESS.fullmatch(address):
+        return address
+    if address not in _envelope:
+        if len(_envelope) >= 64:
+            _envelope.clear()
+        _envelope[address] = backend.prep_address(address)
+    return _envelope[address]
 
 
 def _close_mailer() -> None:

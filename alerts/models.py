@@ -226,6 +226,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The delivery task that holds a pending row (a token of its own) and until when: a
+    # claim ends with the row's outcome, or lapses if the worker died (alerts/delivery.py).
+    claimed_by = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
