@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.db import connection, connections, transaction
 
-from alerts import claims, delivery
+from alerts import claims, mailer
 from alerts.claims import Claim
 from alerts.delivery import notifications_deliver
 from alerts.models import Notification
@@ -132,7 +132,7 @@ def test_a_failure_mid_batch_releases_what_was_not_sent(reminders, monkeypatch):
             raise RuntimeError("a bug")
         sent.append(message)
 
-    monkeypatch.setattr(delivery, "_mail", mail_or_break)
+    monkeypatch.setattr(mailer, "send", mail_or_break)
     with time_machine.travel(REMINDER_DUE, tick=False), pytest.raises(RuntimeError):
         notifications_deliver(reminders)
     assert Notification.objects.filter(state=SENT).count() == 1
