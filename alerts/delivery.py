@@ -34,8 +34,7 @@ from django.utils.translation import gettext as _
 from alerts import emails, mailer
 from alerts.claims import Claim
 from alerts.mailer import SEND_ERRORS, describe, is_transient
-from alerts.models import SUPERSEDED, Notification, Subscriber, Subscription
-from calls.models import CallStatus
+from alerts.models import Notification, Subscriber, Subscription
 
 
 class TransientFailure(Exception):
@@ -62,7 +61,7 @@ def notifications_deliver(ids: list[int], *, at: datetime | None = None) -> dict
         for row in rows:
             if claim.running_short():
                 break
-            reason = skip_reason(row, at, superseded=row.pk in superseded)
+            reason = row.skip_reason(at, superseded=row.pk in superseded)
             if reason:
                 claim.finish(row, Notification.State.SKIPPED, error=reason)
             else:
@@ -99,7 +98,7 @@ def digest_deliver(subscriber_id: int, *, at: datetime | None = None) -> str | N
         )
         for notification in rows:
             notification.subscription.subscriber = subscriber
-        wanted = [n for n in rows if not skip_reason(n, at)]
+        wanted = [n for n in rows if not n.skip_reason(at)]
         gone = _("The call was closed, cancelled or withdrawn before the digest.")
         _finish([n for n in rows if n not in wanted], Notification.State.SKIPPED, error=gone)
         if not wanted:
@@ -130,38 +129,6 @@ def confirmation_deliver(subscription_id: int) -> None:
         raise
     # Marked sent only once it was: a confirmation queued but never sent is queued again.
     Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
-
-
-def skip_reason(notification: Notification, at: datetime, *, superseded: bool = False) -> str:
-    """Why a notification should no longer be sent at `at`, or "" if it should.
-
-    `superseded`: a more recent reminder exists (`NotificationQuerySet.superseded`).
-    """
-    call = notification.call
-    if notification.subscription.confirmed_at is None:
-        return _("The subscription is not confirmed.")
-    if not call.is_public_at(at):
-        return _("The call is no longer published.")
-    if notification.kind == Notification.Kind.CANCELLED:
-        return ""
-    if call.cancelled_at and call.cancelled_at <= at:
-        return _("The call was cancelled.")
-    if notification.kind == Notification.Kind.NEW_CALL:
-        closed = call.status_at(at) == CallStatus.CLOSED
-        return _("The call has closed.") if closed else ""
-    if notification.kind == Notification.Kind.REMINDER:
-        return _reminder_skip_reason(notification, at, superseded)
-    return ""
-
-
-def _reminder_skip_reason(notification: Notification, at: datetime, superseded: bool) -> str:
-    if notification.due_at <= at:
-        return _("The deadline has passed.")
-    if all(d.due_at != notification.due_at for d in notification.call.deadlines.all()):
-        return _("The deadline has moved.")
-    if superseded:
-        return str(SUPERSEDED)
-    return ""
 
 
 def _claim_all(notifications) -> list[Notification]:
