@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -112,30 +112,23 @@ def _followers(call: Call, *, confirmed_by: datetime, kind: str, slot: str) -> l
     return list(chosen.values())
 
 
-# What a new notification row holds unless told otherwise.
-NEW_ROW = {
-    "slot": "", "due_at": None, "remind_days": None, "change_id": None,
-    "state": Notification.State.PENDING, "attempts": 0, "last_error": "", "queued_at": None,
-    "sent_at": None, "claimed_by": "", "claimed_until": None,
-}  # fmt: skip
-COLUMNS = ["subscription_id", "call_id", "kind", "created_at", *NEW_ROW]
-DATETIMES = {"due_at", "created_at", "queued_at", "sent_at", "claimed_until"}
+# The columns the sweep writes (all but the key), and which of them hold moments.
+FIELDS = [field for field in Notification._meta.concrete_fields if not field.primary_key]
+DATETIMES = {field.attname for field in FIELDS if isinstance(field, models.DateTimeField)}
 INSERT_BATCH = 2000
 
 
 def _create(rows: list[dict]) -> int:
-    """Insert notification `rows` (values by column; NEW_ROW's for the others), leaving
+    """Insert notification `rows` (values by field; the fields' defaults for the others), leaving
     out those that exist already (the unique notification constraint); return how many
     were given. In SQL written here: making 40,000 model instances and having the ORM
     write their INSERT took most of the time of a sweep for 20,000 followers."""
-    created_at = timezone.now()
-    values = [
-        [_adapt(name, {**NEW_ROW, "created_at": created_at, **row}[name]) for name in COLUMNS]
-        for row in rows
-    ]
+    new_row = {field.attname: field.get_default() for field in FIELDS}
+    new_row["created_at"] = timezone.now()
+    values = [[_adapt(name, value) for name, value in (new_row | row).items()] for row in rows]
     table = connection.ops.quote_name(Notification._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in COLUMNS)
-    one = f"({', '.join(['%s'] * len(COLUMNS))})"
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in FIELDS)
+    one = f"({', '.join(['%s'] * len(FIELDS))})"
     with connection.cursor() as cursor:
         for start in range(0, len(values), INSERT_BATCH):
             batch = values[start : start + INSERT_BATCH]
