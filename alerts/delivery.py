@@ -1,28 +1,40 @@
 """Sending the e-mails owed: each notification at most once, even with several workers.
 
-A task claims its row inside a transaction with `SELECT ... FOR UPDATE SKIP LOCKED`
-and holds the lock while it talks to the SMTP server; the row is marked sent in that
-same transaction. A second task for the same row (a sweep run twice, a task delivered
-again) finds it locked or no longer pending and does nothing. A worker killed in the
-middle loses its database connection: PostgreSQL rolls the transaction back and frees
-the row, which stays pending and is queued again by the next sweep.
+A delivery task claims its whole batch in one statement: an UPDATE that gives the rows
+still pending and held by no other task a claim of its own (a random token and a lease,
+ALERTS_CLAIM_SECONDS from now), and returns them. It then sends them one by one and
+records each outcome as soon as the SMTP server has answered, in one UPDATE that also
+ends the claim (autocommit: no transaction to open or commit). Another task for the same
+rows (a sweep run twice, a task delivered again, a second worker) finds them claimed or
+no longer pending and leaves them alone.
+
+A worker killed in the middle of a batch:
+- a row it had marked (sent, skipped or failed) is never sent again: only pending rows
+  can be claimed;
+- a row it had claimed and not marked stays pending, its claim lapses, and the next sweep
+  queues it again for another task: nothing claimed is lost;
+- what can go out twice is the one e-mail per pool process that the SMTP server had
+  accepted when the process died, before the UPDATE marking it reached the database:
+  the window a transaction per e-mail had too (after "250", before COMMIT), no wider.
+  A repeat carries the same Message-ID (alerts/emails.py).
+
+A task starts no e-mail once half its lease has gone: the rest of the batch is released
+and retried, so that a lease cannot lapse while its e-mail is still being sent (another
+task could then claim it and send it too). Sends are bounded by the SMTP timeout.
 """
 
-import contextlib
-import smtplib
-import time
 from datetime import datetime
 
 from django.conf import settings
-from django.core import mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alerts import emails
-from alerts.models import SUPERSEDED, Notification, Subscriber, Subscription
-from calls.models import CallStatus
+from alerts import emails, mailer
+from alerts.claims import Claim
+from alerts.mailer import SEND_ERRORS, describe, is_transient
+from alerts.models import Notification, Subscriber, Subscription
 
 
 class TransientFailure(Exception):
@@ -30,31 +42,34 @@ class TransientFailure(Exception):
 
 
 def notifications_deliver(ids: list[int], *, at: datetime | None = None) -> dict[int, str]:
-    """Send the pending notifications `ids` that still apply, each in a transaction of
-    its own; return the new state of each row this call dealt with.
+    """Send the pending notifications `ids` that still apply; return the new state of
+    each row this call dealt with.
 
-    The rows are read once, with what their e-mails need (for reminders of one call, the
-    call and its deadlines once); each is then claimed by a short locking query. A row
-    another worker holds, or no longer pending, is left out. A transient failure leaves
-    the row pending (its state in the result), for the caller to retry later.
+    The rows no other task holds are claimed at once (see above), then read with what
+    their e-mails need (for reminders of one call, the call and its deadlines once). A
+    transient failure, or a lease running short, leaves a row pending (its state in the
+    result), for the caller to retry later.
     """
     at = at or timezone.now()
-    rows = _with_what_emails_need(Notification.objects.filter(pk__in=ids))
-    superseded = set(
-        Notification.objects.superseded().filter(pk__in=ids).values_list("pk", flat=True)
-    )
+    claim = Claim.of(ids)
     states = {}
-    for row in rows:
-        with transaction.atomic():
-            if not _claimed(row):
-                continue
-            reason = skip_reason(row, at, superseded=row.pk in superseded)
+    try:
+        rows = _with_what_emails_need(Notification.objects.filter(pk__in=claim.ids))
+        superseded = set(
+            Notification.objects.superseded().filter(pk__in=claim.ids).values_list("pk", flat=True)
+        )
+        for row in rows:
+            if claim.running_short():
+                break
+            reason = row.skip_reason(at, superseded=row.pk in superseded)
             if reason:
-                _finish([row], Notification.State.SKIPPED, error=reason)
+                claim.finish(row, Notification.State.SKIPPED, error=reason)
             else:
-                _send([row], emails.for_notification, at)
+                _send_claimed(claim, row, at)
             states[row.pk] = row.state
-    return states
+    finally:
+        released = claim.release()
+    return states | dict.fromkeys(released, Notification.State.PENDING)
 
 
 def notification_deliver(notification_id: int, *, at: datetime | None = None) -> str | None:
@@ -83,7 +98,7 @@ def digest_deliver(subscriber_id: int, *, at: datetime | None = None) -> str | N
         )
         for notification in rows:
             notification.subscription.subscriber = subscriber
-        wanted = [n for n in rows if not skip_reason(n, at)]
+        wanted = [n for n in rows if not n.skip_reason(at)]
         gone = _("The call was closed, cancelled or withdrawn before the digest.")
         _finish([n for n in rows if n not in wanted], Notification.State.SKIPPED, error=gone)
         if not wanted:
@@ -116,69 +131,6 @@ def confirmation_deliver(subscription_id: int) -> None:
     Subscription.objects.filter(pk=subscription.pk).update(confirmation_sent_at=timezone.now())
 
 
-def skip_reason(notification: Notification, at: datetime, *, superseded: bool = False) -> str:
-    """Why a notification should no longer be sent at `at`, or "" if it should.
-
-    `superseded`: a more recent reminder exists (`NotificationQuerySet.superseded`).
-    """
-    call = notification.call
-    if notification.subscription.confirmed_at is None:
-        return _("The subscription is not confirmed.")
-    if not call.is_public_at(at):
-        return _("The call is no longer published.")
-    if notification.kind == Notification.Kind.CANCELLED:
-        return ""
-    if call.cancelled_at and call.cancelled_at <= at:
-        return _("The call was cancelled.")
-    if notification.kind == Notification.Kind.NEW_CALL:
-        closed = call.status_at(at) == CallStatus.CLOSED
-        return _("The call has closed.") if closed else ""
-    if notification.kind == Notification.Kind.REMINDER:
-        return _reminder_skip_reason(notification, at, superseded)
-    return ""
-
-
-def _reminder_skip_reason(notification: Notification, at: datetime, superseded: bool) -> str:
-    if notification.due_at <= at:
-        return _("The deadline has passed.")
-    if all(d.due_at != notification.due_at for d in notification.call.deadlines.all()):
-        return _("The deadline has moved.")
-    if superseded:
-        return str(SUPERSEDED)
-    return ""
-
-
-SEND_ERRORS = (smtplib.SMTPException, OSError)
-
-
-def is_transient(error: Exception) -> bool:
-    """A 4xx answer or a network failure is worth retrying; a 5xx answer is final."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
-
-
-def describe(error: Exception) -> str:
-    """The SMTP answer ("550 5.1.1 No such mailbox") or the network error, for people."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{code} {text.decode(errors='replace')}"
-                         for code, text in error.recipients.values())  # fmt: skip
-    if isinstance(error, smtplib.SMTPResponseException):
-        text = error.smtp_error
-        if isinstance(text, bytes):
-            text = text.decode(errors="replace")
-        return f"{error.smtp_code} {text}"
-    return f"{type(error).__name__}: {error}"
-
-
-def _claimed(row: Notification) -> bool:
-    """Lock `row` if it is still pending and no other worker holds it."""
-    pending = Notification.objects.filter(pk=row.pk, state=Notification.State.PENDING)
-    return bool(pending.select_for_update(skip_locked=True).values_list("pk", flat=True))
-
-
 def _claim_all(notifications) -> list[Notification]:
     """Lock pending rows that no other worker holds (PostgreSQL; SQLite has one writer)."""
     pending = notifications.filter(state=Notification.State.PENDING)
@@ -193,6 +145,19 @@ def _with_what_emails_need(notifications) -> list[Notification]:
     )
 
 
+def _send_claimed(claim: Claim, row: Notification, at: datetime) -> None:
+    """Send `row`'s e-mail and record the outcome (the row stays pending if the failure is
+    transient and attempts remain)."""
+    try:
+        mailer.send(emails.for_notification(row))
+    except SEND_ERRORS as error:
+        retry = is_transient(error) and row.attempts + 1 < settings.ALERTS_MAX_ATTEMPTS
+        state = Notification.State.PENDING if retry else Notification.State.FAILED
+        claim.finish(row, state, error=describe(error), attempted=True)
+    else:
+        claim.finish(row, Notification.State.SENT, sent_at=at, attempted=True)
+
+
 def _send(rows: list[Notification], build, at: datetime) -> str:
     """Send the message `build(rows[0])` and record the outcome on every row.
 
@@ -201,7 +166,7 @@ def _send(rows: list[Notification], build, at: datetime) -> str:
     for row in rows:
         row.attempts += 1
     try:
-        _mail(build(rows[0]))
+        mailer.send(build(rows[0]))
     except SEND_ERRORS as error:
         retry = is_transient(error) and rows[0].attempts < settings.ALERTS_MAX_ATTEMPTS
         state = Notification.State.PENDING if retry else Notification.State.FAILED
@@ -221,36 +186,3 @@ def _finish(
     Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
         state=state, last_error=error, sent_at=sent_at, **attempts
     )
-
-
-# This process's connection to the SMTP server, kept open from one task to the next: a
-# connection per e-mail (TCP, greeting, EHLO, QUIT) cost more than sending the e-mail.
-_mailer: dict = {}
-# Reopen a connection idle longer than this: servers may drop idle clients after as
-# little as a minute, and a dropped connection would fail the next e-mail.
-MAILER_IDLE_SECONDS = 30
-
-
-def _mail(message) -> None:
-    """Send `message` over the kept connection; any error closes it, the next e-mail
-    opens a new one (as does a change of MAILERS, in tests)."""
-    config, now = settings.MAILERS.get("default"), time.monotonic()
-    if _mailer and (_mailer["config"] != config or now - _mailer["used"] > MAILER_IDLE_SECONDS):
-        _close_mailer()
-    if not _mailer:
-        backend = mail.mailers.default
-        backend.open()
-        _mailer.update(backend=backend, config=config)
-    _mailer["used"] = now
-    try:
-        _mailer["backend"].send_messages([message])
-    except BaseException:
-        _close_mailer()
-        raise
-
-
-def _close_mailer() -> None:
-    backend = _mailer.pop("backend")
-    _mailer.clear()
-    with contextlib.suppress(*SEND_ERRORS):  # already broken: no goodbye to say
-        backend.close()

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import BRUSSELS, Call, CallChange
+from calls.models import BRUSSELS, Call, CallChange, CallStatus
 from programmes.models import Programme
 
 
@@ -226,6 +227,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The delivery task that holds a pending row (a token of its own) and until when: a
+    # claim ends with the row's outcome, or lapses if the worker died (alerts/delivery.py).
+    claimed_by = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -249,6 +254,36 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.call.identifier} → {self.subscription.subscriber}"
+
+    def skip_reason(self, at: datetime, *, superseded: bool = False) -> str:
+        """Why this notification should no longer be sent at `at`, or "" if it should.
+
+        `superseded`: a more recent reminder exists (`NotificationQuerySet.superseded`).
+        """
+        call = self.call
+        if self.subscription.confirmed_at is None:
+            return gettext("The subscription is not confirmed.")
+        if not call.is_public_at(at):
+            return gettext("The call is no longer published.")
+        if self.kind == self.Kind.CANCELLED:
+            return ""
+        if call.cancelled_at and call.cancelled_at <= at:
+            return gettext("The call was cancelled.")
+        if self.kind == self.Kind.NEW_CALL:
+            closed = call.status_at(at) == CallStatus.CLOSED
+            return gettext("The call has closed.") if closed else ""
+        if self.kind == self.Kind.REMINDER:
+            return self._reminder_skip_reason(at, superseded)
+        return ""
+
+    def _reminder_skip_reason(self, at: datetime, superseded: bool) -> str:
+        if self.due_at <= at:
+            return gettext("The deadline has passed.")
+        if all(d.due_at != self.due_at for d in self.call.deadlines.all()):
+            return gettext("The deadline has moved.")
+        if superseded:
+            return str(SUPERSEDED)
+        return ""
 
     @staticmethod
     def reminder_slot(due_at: datetime, days: int) -> str:

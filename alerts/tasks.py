@@ -71,8 +71,8 @@ def send_confirmation(self, subscription_id: int) -> None:
 
 def queue_notifications(ids: list[int]) -> None:
     """Queue delivery tasks for `ids`, BATCH_SIZE rows each, once the current transaction
-    commits. Batches save a broker message and a task per e-mail; each row still has its
-    own transaction (alerts/delivery.py)."""
+    commits. Batches save a broker message and a task per e-mail; each row is still marked
+    on its own as soon as its e-mail is sent (alerts/delivery.py)."""
     batches = [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
     transaction.on_commit(partial(_delay_each, deliver_notifications, batches))
 

@@ -434,6 +434,9 @@ ALERTS_DIGEST_HOUR = _whole_number("ALERTS_DIGEST_HOUR", 8, 0, 23)
 ALERTS_MAX_ATTEMPTS = _whole_number("ALERTS_MAX_ATTEMPTS", 5, 1, 100)
 # A pending e-mail queued this long ago whose task was lost (a killed worker) is queued again.
 ALERTS_REQUEUE_MINUTES = _whole_number("ALERTS_REQUEUE_MINUTES", 30, 1, 24 * 60)
+# A delivery task's claim on its batch of e-mails lapses after this long, so that the
+# rows of a worker that died are sent by another (alerts/delivery.py).
+ALERTS_CLAIM_SECONDS = _whole_number("ALERTS_CLAIM_SECONDS", 300, 2, 3600)
 # Confirmation links are valid this long; unconfirmed subscriptions are deleted after it.
 ALERTS_CONFIRM_DAYS = 7
 # Run the sweep after each change to a call (alerts/embedded.py): on by default where

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+CLAIM_SECONDS = 5
 
 
 def free_port() -> int:
@@ -84,6 +85,8 @@ def worker_environment(redis_url: str, queue: str, email_url: str) -> dict:
         "CELERY_QUEUE": queue,
         "EMAIL_URL": email_url,
         "DEBUG": "true",
+        # The claims of a killed worker lapse within a test's patience.
+        "ALERTS_CLAIM_SECONDS": str(CLAIM_SECONDS),
     }
 
 

@@ -179,3 +179,25 @@ def test_a_transient_failure_retries_the_task_later_for_those_rows(
     assert [backoff(n) for n in range(7)] == [60, 120, 240, 480, 960, 1800, 1800]
     notification.refresh_from_db()
     assert notification.state == Notification.State.PENDING and notification.attempts == 1
+
+
+def test_the_envelope_names_the_addresses_as_the_smtp_backend_would(
+    call, run_sweep, mail_via_smtp, settings
+):
+    """The sender ("Name <address>") and an address with a non-ASCII domain are given
+    to the SMTP server as Django's backend gives them; a plain address as it is."""
+    settings.DEFAULT_FROM_EMAIL = "Migration Funding Portal <alerts@portal.example.org>"
+    envelopes = []
+
+    async def record(server, envelope):
+        envelopes.append((envelope.mail_from, envelope.rcpt_tos))
+
+    mail_via_smtp.on_data = record
+    follow(call=call, email="anna@bücher.example")
+    follow(call=call, email="o'brien+eu@example.org")
+    run_sweep(REMINDER_DUE)
+    assert sorted(envelopes) == [
+        ("alerts@portal.example.org", ["anna@xn--bcher-kva.example"]),
+        ("alerts@portal.example.org", ["o'brien+eu@example.org"]),
+    ]
+    assert Notification.objects.filter(state=Notification.State.SENT).count() == 2

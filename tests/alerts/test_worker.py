@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from alerts.models import Notification, Subscriber, Subscription
 from alerts.sweep import alerts_sweep
-from tests.alerts.celery_worker import CeleryWorker, worker_environment
+from tests.alerts.celery_worker import CLAIM_SECONDS, CeleryWorker, worker_environment
 from tests.factories import CallFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,8 +129,10 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     assert Notification.objects.filter(state=Notification.State.PENDING).exists()
 
     celery_on_redis(concurrency=2)
-    # The killed worker's tasks stay unacknowledged in Redis; the next sweep queues the
-    # rows still pending again (in production after ALERTS_REQUEUE_MINUTES).
+    # The killed worker's tasks stay unacknowledged in Redis and its claims hold until
+    # they lapse; the next sweep then queues the rows still pending again (in production
+    # after ALERTS_REQUEUE_MINUTES).
+    time.sleep(CLAIM_SECONDS + 1)
     settings.ALERTS_REQUEUE_MINUTES = 0
     alerts_sweep()
     wait_for(lambda: smtp_server.count() >= 500)

@@ -152,6 +152,7 @@ def test_site_url_is_read_without_a_trailing_slash():
         ("ALERTS_DIGEST_HOUR", "24"),
         ("ALERTS_MAX_ATTEMPTS", "0"),
         ("ALERTS_REQUEUE_MINUTES", "soon"),
+        ("ALERTS_CLAIM_SECONDS", "1"),
     ],
 )
 def test_alert_settings_out_of_range_stop_start_up(name, value):
