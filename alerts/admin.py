@@ -40,9 +40,14 @@ class SubscriberAdmin(admin.ModelAdmin):
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = [
-        "subscriber", "call", "programme", "search", "created_at", "confirmed_at",
+        "subscriber",
+        "call",
+        "programme",
+        "search",
+        "created_at",
+        "confirmed_at",
         "search_failed_at",
-    ]  # fmt: skip
+    ]
     list_filter = [
         ("confirmed_at", admin.EmptyFieldListFilter),
         ("search_failed_at", admin.EmptyFieldListFilter),
@@ -51,9 +56,17 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["subscriber__email", "call__identifier", "search"]
     list_select_related = ["subscriber", "call", "programme"]
     readonly_fields = [
-        "subscriber", "call", "programme", "search", "created_at", "confirmed_at",
-        "confirmation_queued_at", "confirmation_sent_at", "search_failed_at", "search_error",
-    ]  # fmt: skip
+        "subscriber",
+        "call",
+        "programme",
+        "search",
+        "created_at",
+        "confirmed_at",
+        "confirmation_queued_at",
+        "confirmation_sent_at",
+        "search_failed_at",
+        "search_error",
+    ]
     fields = readonly_fields
     actions = ["retry_search"]
 
@@ -73,16 +86,34 @@ class SubscriptionAdmin(admin.ModelAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = [
-        "kind", "call", "subscriber", "remind_days", "state", "attempts", "created_at",
-        "sent_at", "last_error",
-    ]  # fmt: skip
+        "kind",
+        "call",
+        "subscriber",
+        "remind_days",
+        "state",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["state", "kind"]
     search_fields = ["subscription__subscriber__email", "call__identifier"]
     list_select_related = ["call", "subscription__subscriber"]
     readonly_fields = [
-        "subscription", "call", "kind", "slot", "due_at", "remind_days", "change", "state",
-        "attempts", "last_error", "created_at", "queued_at", "sent_at",
-    ]  # fmt: skip
+        "subscription",
+        "call",
+        "kind",
+        "slot",
+        "due_at",
+        "remind_days",
+        "change",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "queued_at",
+        "sent_at",
+    ]
     fields = readonly_fields
     actions = ["retry"]
 

@@ -270,8 +270,13 @@ class Skeleton:
 
 def _skeleton(message: AlertEmail, policy) -> Skeleton | None:
     """The skeleton of `message` for `policy`'s line ends, made at its first use."""
-    key = (*message.same_for_all, policy.linesep, message.from_email, tuple(message.extra_headers),
-           *map(tuple, (message.cc, message.bcc, message.reply_to)))  # fmt: skip
+    key = (
+        *message.same_for_all,
+        policy.linesep,
+        message.from_email,
+        tuple(message.extra_headers),
+        *map(tuple, (message.cc, message.bcc, message.reply_to)),
+    )
     if key not in _skeletons:
         _remember(_skeletons, key, _make_skeleton(message, policy))
     return _skeletons[key]
@@ -286,10 +291,17 @@ def _make_skeleton(message: AlertEmail, policy) -> Skeleton | None:
     headers = {name: _put_links(value, links_out) for name, value in message.extra_headers.items()}
     headers["Message-ID"] = MESSAGE_ID
     twin = AlertEmail(
-        subject=subject, body=body, to=[TO], from_email=message.from_email, cc=message.cc,
-        bcc=message.bcc, reply_to=message.reply_to, headers=headers,
-        alternatives=[(html, "text/html")], attachments=message.attachments,
-    )  # fmt: skip
+        subject=subject,
+        body=body,
+        to=[TO],
+        from_email=message.from_email,
+        cc=message.cc,
+        bcc=message.bcc,
+        reply_to=message.reply_to,
+        headers=headers,
+        alternatives=[(html, "text/html")],
+        attachments=message.attachments,
+    )
     written = EmailMultiAlternatives.message(twin, policy=policy).as_bytes()
     # The Date Django set, where it set it (before the extra headers).
     written = re.sub(rb"^Date: [^\r\n]*", b"Date: " + DATE.encode(), written, count=1, flags=re.M)

@@ -31,11 +31,13 @@ class SubscribeForm(forms.Form):
         call = Call.objects.public().prefetch_related("deadlines").filter(identifier=identifier)
         call = call.first()
         if call is None:
-            raise forms.ValidationError(_("There is no published call %(identifier)s."),
-                                        params={"identifier": identifier})  # fmt: skip
+            raise forms.ValidationError(
+                _("There is no published call %(identifier)s."), params={"identifier": identifier}
+            )
         if call.status in (CallStatus.CLOSED, CallStatus.CANCELLED):
-            raise forms.ValidationError(_("This call is closed: no deadline is left to remind "
-                                          "you of."))  # fmt: skip
+            raise forms.ValidationError(
+                _("This call is closed: no deadline is left to remind you of.")
+            )
         return call
 
     def clean_programme(self) -> Programme | None:

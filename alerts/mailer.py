@@ -26,8 +26,9 @@ def is_transient(error: Exception) -> bool:
 def describe(error: Exception) -> str:
     """The SMTP answer ("550 5.1.1 No such mailbox") or the network error, for people."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{code} {text.decode(errors='replace')}"
-                         for code, text in error.recipients.values())  # fmt: skip
+        return "; ".join(
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        )
     if isinstance(error, smtplib.SMTPResponseException):
         text = error.smtp_error
         if isinstance(text, bytes):

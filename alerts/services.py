@@ -75,11 +75,14 @@ def _check_unconfirmed_limit(subscriber: Subscriber) -> None:
     waiting = subscriber.subscriptions.filter(confirmed_at__isnull=True).count()
     if waiting > settings.ALERTS_UNCONFIRMED_MAX:
         raise SubscriptionRefused(
-            _("This address already has %(count)d subscriptions waiting for confirmation. "
-              "Confirm them with the links we sent, or wait a few days until they expire, "
-              "before adding more."),
-            params={"count": waiting - 1}, code="unconfirmed",
-        )  # fmt: skip
+            _(
+                "This address already has %(count)d subscriptions waiting for confirmation. "
+                "Confirm them with the links we sent, or wait a few days until they expire, "
+                "before adding more."
+            ),
+            params={"count": waiting - 1},
+            code="unconfirmed",
+        )
 
 
 def _count_confirmation(email: str, client: str) -> None:
@@ -89,16 +92,22 @@ def _count_confirmation(email: str, client: str) -> None:
         count = window_count(f"confirm-client:{client}", 3600)
         if count is not None and count > settings.ALERTS_CONFIRMATIONS_PER_CLIENT:
             raise SubscriptionRefused(
-                _("Too many subscriptions were asked for from your network in the last hour. "
-                  "Please try again later."), code="client",
-            )  # fmt: skip
+                _(
+                    "Too many subscriptions were asked for from your network in the last hour. "
+                    "Please try again later."
+                ),
+                code="client",
+            )
     address = hashlib.blake2b(email.encode(), digest_size=16).hexdigest()
     count = window_count(f"confirm-address:{address}", 24 * 3600)
     if count is not None and count > settings.ALERTS_CONFIRMATIONS_PER_ADDRESS:
         raise SubscriptionRefused(
-            _("We have already sent several confirmation e-mails to this address today. "
-              "Please confirm with one of them, or try again tomorrow."), code="address",
-        )  # fmt: skip
+            _(
+                "We have already sent several confirmation e-mails to this address today. "
+                "Please confirm with one of them, or try again tomorrow."
+            ),
+            code="address",
+        )
 
 
 def _queue_confirmations(ids: list[int]) -> None:
@@ -114,10 +123,12 @@ def confirmations_lost(*, at: datetime) -> list[int]:
     requeue_after = timedelta(minutes=settings.ALERTS_REQUEUE_MINUTES)
     lost = (
         Subscription.objects.filter(confirmed_at__isnull=True, confirmation_sent_at__isnull=True)
-        .filter(Q(confirmation_queued_at__isnull=True)
-                | Q(confirmation_queued_at__lte=at - requeue_after))
+        .filter(
+            Q(confirmation_queued_at__isnull=True)
+            | Q(confirmation_queued_at__lte=at - requeue_after)
+        )
         .select_for_update(skip_locked=True)
-    )  # fmt: skip
+    )
     ids = list(lost.values_list("pk", flat=True))
     Subscription.objects.filter(pk__in=ids).update(confirmation_queued_at=at)
     return ids

@@ -148,16 +148,18 @@ def _plan_reminders(at: datetime) -> int:
     offsets = settings.ALERTS_REMINDER_DAYS
     horizon = at + timedelta(days=max(offsets) + 1)
     deadlines = Deadline.objects.filter(
-        due_at__gt=at, due_at__lte=horizon,
+        due_at__gt=at,
+        due_at__lte=horizon,
         call__in=Call.objects.public(at=at).exclude(cancelled_at__lte=at),
-    ).select_related("call")  # fmt: skip
+    ).select_related("call")
     created = 0
     for deadline in deadlines:
         days_due = due_reminder_days(deadline.due_at, at, offsets)
         if days_due:
             slot = Notification.reminder_slot(deadline.due_at, days_due[0])
-            followers = _followers(deadline.call, confirmed_by=at,
-                                   kind=Notification.Kind.REMINDER, slot=slot)  # fmt: skip
+            followers = _followers(
+                deadline.call, confirmed_by=at, kind=Notification.Kind.REMINDER, slot=slot
+            )
             created += _create(_reminder_rows(deadline, days_due, followers))
     return created
 
@@ -189,19 +191,29 @@ def _plan_notices(at: datetime) -> int:
     changes = (
         CallChange.objects.filter(kind__in=NOTICE_KINDS, made_at__lte=at, made_at__gt=at - LOOKBACK)
         .filter(made_at__gte=F("call__published_at"), call__published_at__lte=at)
-        .filter(Q(old_due_at__gt=F("made_at")) | Q(new_due_at__gt=F("made_at"))
-                | Q(kind=CallChange.Kind.CANCELLED, call__submission_ends_at__gt=F("made_at")))
+        .filter(
+            Q(old_due_at__gt=F("made_at"))
+            | Q(new_due_at__gt=F("made_at"))
+            | Q(kind=CallChange.Kind.CANCELLED, call__submission_ends_at__gt=F("made_at"))
+        )
         .select_related("call")
-    )  # fmt: skip
+    )
     created = 0
     for change in changes:
         kind, slot = NOTICE_KINDS[change.kind], f"change-{change.pk}"
         followers = _followers(change.call, confirmed_by=change.made_at, kind=kind, slot=slot)
-        created += _create([
-            {"subscription_id": subscription.pk, "call_id": change.call_id, "kind": kind,
-             "slot": slot, "change_id": change.pk}
-            for subscription in followers
-        ])  # fmt: skip
+        created += _create(
+            [
+                {
+                    "subscription_id": subscription.pk,
+                    "call_id": change.call_id,
+                    "kind": kind,
+                    "slot": slot,
+                    "change_id": change.pk,
+                }
+                for subscription in followers
+            ]
+        )
     return created
 
 
@@ -230,14 +242,22 @@ def _plan_new_calls(at: datetime) -> int:
         matched = _matched_ids(subscription, new_calls, at=at)
         pairs += [(subscription, calls[pk]) for pk in matched]
     have = set(
-        Notification.objects.filter(kind=Notification.Kind.NEW_CALL, call__in=calls)
-        .values_list("subscription_id", "call_id")
-    )  # fmt: skip
-    return _create([
-        {"subscription_id": subscription.pk, "call_id": call.pk, "kind": Notification.Kind.NEW_CALL}
-        for subscription, call in pairs
-        if call.published_at > subscription.confirmed_at and (subscription.pk, call.pk) not in have
-    ])  # fmt: skip
+        Notification.objects.filter(kind=Notification.Kind.NEW_CALL, call__in=calls).values_list(
+            "subscription_id", "call_id"
+        )
+    )
+    return _create(
+        [
+            {
+                "subscription_id": subscription.pk,
+                "call_id": call.pk,
+                "kind": Notification.Kind.NEW_CALL,
+            }
+            for subscription, call in pairs
+            if call.published_at > subscription.confirmed_at
+            and (subscription.pk, call.pk) not in have
+        ]
+    )
 
 
 def _matched_ids(subscription: Subscription, calls, *, at: datetime) -> list[int]:

@@ -85,8 +85,9 @@ def queue_confirmations(ids: list[int]) -> None:
         try:
             send_confirmation.delay(subscription_id)
         except OperationalError as error:
-            logger.warning("Confirmation %s not queued, the broker is down: %s",
-                           subscription_id, error)  # fmt: skip
+            logger.warning(
+                "Confirmation %s not queued, the broker is down: %s", subscription_id, error
+            )
             Subscription.objects.filter(pk=subscription_id).update(confirmation_queued_at=None)
 
 

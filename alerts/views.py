@@ -42,9 +42,10 @@ def alerts_subscribe(request):
         return render(request, "alerts/alerts_subscribe.html", context | {"form": form}, status=400)
     try:
         subscription_request(
-            language=get_language(), client=get_client_ip_address(request) or "",
+            language=get_language(),
+            client=get_client_ip_address(request) or "",
             **form.cleaned_data,
-        )  # fmt: skip
+        )
     except SubscriptionRefused as refusal:
         form.add_error(None, refusal)
         return render(request, "alerts/alerts_subscribe.html", context | {"form": form}, status=429)

@@ -31,10 +31,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         self.message_user(
             request,
-            _("The key for “%(name)s” is %(secret)s — copy it now: it is not stored and will "
-              "not be shown again.") % {"name": obj.name, "secret": secret},
+            _(
+                "The key for “%(name)s” is %(secret)s — copy it now: it is not stored and will "
+                "not be shown again."
+            )
+            % {"name": obj.name, "secret": secret},
             messages.WARNING,
-        )  # fmt: skip
+        )
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request, queryset):
@@ -80,10 +83,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         if not change:
             self.message_user(
                 request,
-                _("The signing secret of %(url)s is %(secret)s — copy it now: it will not be "
-                  "shown again.") % {"url": obj.url, "secret": obj.secret},
+                _(
+                    "The signing secret of %(url)s is %(secret)s — copy it now: it will not be "
+                    "shown again."
+                )
+                % {"url": obj.url, "secret": obj.secret},
                 messages.WARNING,
-            )  # fmt: skip
+            )
 
     @admin.action(description=_("Enable the selected endpoints"))
     def enable(self, request, queryset):

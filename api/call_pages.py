@@ -32,9 +32,20 @@ from portal.json_lists import json_value
 # and `action` read rows (a search's extra answers, a slug's row, the choices of
 # actions) before they filter, so a question with them is compiled each time.
 KEPT_PARAMETERS = frozenset(
-    {"status", "ordering", "fund", "programme", "source", "updated_since", "closes_after",
-     "closes_before", "page_size", "cursor", "format"}
-)  # fmt: skip
+    {
+        "status",
+        "ordering",
+        "fund",
+        "programme",
+        "source",
+        "updated_since",
+        "closes_after",
+        "closes_before",
+        "page_size",
+        "cursor",
+        "format",
+    }
+)
 KEPT_QUESTIONS = 512  # then the kept statements are dropped and kept again as asked
 _OTHER_MOMENT = timedelta(days=400, hours=1, minutes=1, seconds=1, microseconds=1)
 

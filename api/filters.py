@@ -150,9 +150,11 @@ class ApiCallFilter(CallFilter):
     )
     theme = _named_filter("themes", SLUG, "A theme's slug.", "filter_theme")
     action = _named_filter(
-        "action_code", None, "A type of action: an F&T code such as AMIF-PJG, or AG/OG.",
+        "action_code",
+        None,
+        "A type of action: an F&T code such as AMIF-PJG, or AG/OG.",
         "filter_action",
-    )  # fmt: skip
+    )
 
     class Meta(CallFilter.Meta):
         form = ApiCallFilterForm

@@ -86,21 +86,30 @@ SEARCH_SCHEMA = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "status": {"type": "string", "enum": ["forthcoming", "open", "closed",
-                                                          "cancelled"]},
+                    "status": {
+                        "type": "string",
+                        "enum": ["forthcoming", "open", "closed", "cancelled"],
+                    },
                     "count": {"type": "integer", "minimum": 1},
-                    "url": {"type": "string", "format": "uri",
-                            "description": "This search with that status."},
+                    "url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "This search with that status.",
+                    },
                 },
                 "required": ["status", "count", "url"],
             },
         },
         "suggestion": {"type": "string", "description": "e.g. trafficking; empty if none."},
-        "suggestion_url": {"type": "string", "format": "uri", "nullable": True,
-                           "description": "This search with the suggestion as `q`."},
+        "suggestion_url": {
+            "type": "string",
+            "format": "uri",
+            "nullable": True,
+            "description": "This search with the suggestion as `q`.",
+        },
     },
     "required": ["hidden", "suggestion", "suggestion_url"],
-}  # fmt: skip
+}
 
 
 class CallPage(CursorPage):

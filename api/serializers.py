@@ -116,9 +116,10 @@ class CallSerializer(serializers.Serializer):
     action_code = serializers.CharField(help_text="F&T's type of action code, e.g. AMIF-PJG.")
     action_label = serializers.CharField(help_text="F&T's type of action, in words.")
     deadline_model = serializers.ChoiceField(
-        choices=[*DeadlineModel.choices, ("", "Not given")], allow_blank=True,
+        choices=[*DeadlineModel.choices, ("", "Not given")],
+        allow_blank=True,
         help_text="With two-stage and multiple cut-off, one deadline per stage or cut-off.",
-    )  # fmt: skip
+    )
     budget_by_year = serializers.DictField(
         child=serializers.DecimalField(max_digits=15, decimal_places=2),
         help_text='EUR per year, e.g. {"2026": "3000000.00"}; `budget` is their total.',
@@ -144,9 +145,10 @@ class CallSerializer(serializers.Serializer):
     ft_call_ccm2_id = serializers.CharField(help_text="F&T's call id (callccm2Id).")
     ft_reference = serializers.CharField(help_text="F&T's record reference.")
     ft_status = serializers.ChoiceField(
-        choices=[*CallStatus.choices, ("", "Not given")], allow_blank=True,
+        choices=[*CallStatus.choices, ("", "Not given")],
+        allow_blank=True,
         help_text="F&T's own status: a hint, possibly stale; `status` follows the dates.",
-    )  # fmt: skip
+    )
     ft_last_seen_at = serializers.DateTimeField(allow_null=True)
     ft_missing_since = serializers.DateTimeField(
         allow_null=True, help_text="Set when F&T no longer lists the topic; it is kept."
@@ -221,8 +223,10 @@ class CallSerializer(serializers.Serializer):
             at, opens_at=call["opens_at"], cancelled_at=call["cancelled_at"], dues=dues
         )
         budget, published_at, cancelled_at = (
-            call["budget"], call["published_at"], call["cancelled_at"],
-        )  # fmt: skip
+            call["budget"],
+            call["published_at"],
+            call["cancelled_at"],
+        )
         return {
             "identifier": call["identifier"],
             "code": call["code"],
@@ -262,18 +266,46 @@ class CallSerializer(serializers.Serializer):
 
 # The topic's columns written as they are stored.
 TOPIC_TEXTS = (
-    "source", "action_code", "action_label", "deadline_model", "budget_is_shared", "keywords",
-    "official_url", "apply_url", "description_html", "national_note", "ft_ccm2_id",
-    "ft_call_ccm2_id", "ft_reference", "ft_status",
-)  # fmt: skip
+    "source",
+    "action_code",
+    "action_label",
+    "deadline_model",
+    "budget_is_shared",
+    "keywords",
+    "official_url",
+    "apply_url",
+    "description_html",
+    "national_note",
+    "ft_ccm2_id",
+    "ft_call_ccm2_id",
+    "ft_reference",
+    "ft_status",
+)
 # The call's own columns its representation reads (with its programme's slug and fund's code).
 CALL_VALUES = (
-    "identifier", "code", "parent_identifier", "title", "summary", "description", "opens_at",
-    "type_of_action", "budget", "published_at", "cancelled_at", "cancellation_reason",
-    "updated_at", "version", *TOPIC_TEXTS, "budget_by_year", "expected_grants",
-    "min_contribution", "max_contribution", "ft_last_seen_at", "ft_missing_since",
+    "identifier",
+    "code",
+    "parent_identifier",
+    "title",
+    "summary",
+    "description",
+    "opens_at",
+    "type_of_action",
+    "budget",
+    "published_at",
+    "cancelled_at",
+    "cancellation_reason",
+    "updated_at",
+    "version",
+    *TOPIC_TEXTS,
+    "budget_by_year",
+    "expected_grants",
+    "min_contribution",
+    "max_contribution",
+    "ft_last_seen_at",
+    "ft_missing_since",
     "eligible_countries",
-)  # fmt: skip
+)
 _CENT = Decimal("0.01")
 _MONEY = Context(prec=15)  # the budget's max_digits
 
@@ -330,9 +362,21 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = [
-            "slug", "title", "fund", "period_start", "period_end", "budget", "summary",
-            "description", "objectives", "actions", "themes", "eligible", "contact_points", "url",
-        ]  # fmt: skip
+            "slug",
+            "title",
+            "fund",
+            "period_start",
+            "period_end",
+            "budget",
+            "summary",
+            "description",
+            "objectives",
+            "actions",
+            "themes",
+            "eligible",
+            "contact_points",
+            "url",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, programme: Programme) -> str:
@@ -411,10 +455,24 @@ class InitiativeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Initiative
         fields = [
-            "slug", "title", "acronym", "implementer", "managing_dg", "summary", "description",
-            "priorities", "partner_actions", "themes", "countries", "is_global", "starts_on",
-            "ends_on", "budget", "funding_sources", "url",
-        ]  # fmt: skip
+            "slug",
+            "title",
+            "acronym",
+            "implementer",
+            "managing_dg",
+            "summary",
+            "description",
+            "priorities",
+            "partner_actions",
+            "themes",
+            "countries",
+            "is_global",
+            "starts_on",
+            "ends_on",
+            "budget",
+            "funding_sources",
+            "url",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, initiative: Initiative) -> str:
@@ -429,9 +487,15 @@ class NewsItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = NewsItem
         fields = [
-            "slug", "title", "published_on", "is_featured", "body", "initiative", "countries",
+            "slug",
+            "title",
+            "published_on",
+            "is_featured",
+            "body",
+            "initiative",
+            "countries",
             "url",
-        ]  # fmt: skip
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, item: NewsItem) -> str:
@@ -459,7 +523,16 @@ class ContactPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContactPoint
         fields = [
-            "slug", "level", "name", "country", "organisation", "phone", "phone_note", "email",
-            "website", "persons", "programmes",
-        ]  # fmt: skip
+            "slug",
+            "level",
+            "name",
+            "country",
+            "organisation",
+            "phone",
+            "phone_note",
+            "email",
+            "website",
+            "persons",
+            "programmes",
+        ]
         extra_kwargs = {"phone": {"help_text": PHONE_HELP}}

@@ -64,10 +64,14 @@ def calls_to_represent(calls):
     which a call's representation does not show, are left in the database."""
     return (
         calls.select_related("programme__fund")
-        .defer("search_document", "programme__summary", "programme__description",
-               "programme__fund__description")
+        .defer(
+            "search_document",
+            "programme__summary",
+            "programme__description",
+            "programme__fund__description",
+        )
         .prefetch_related("deadlines", "objectives", "eligible_participants", "themes")
-    )  # fmt: skip
+    )
 
 
 def with_programme_facets(calls: list) -> list:

@@ -116,9 +116,15 @@ class CallWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = [
-            *EDITABLE_FIELDS, "published_at", "deadlines", "objectives", "version", "eligible",
-            "eligible_countries", "themes",
-        ]  # fmt: skip
+            *EDITABLE_FIELDS,
+            "published_at",
+            "deadlines",
+            "objectives",
+            "version",
+            "eligible",
+            "eligible_countries",
+            "themes",
+        ]
         # Uniqueness is checked by full_clean() in the services, with the model's messages;
         # the identifier's format here too, so that the schema states its pattern.
         extra_kwargs = {

@@ -81,9 +81,29 @@ def raw_calls(request):
 
 
 def _raw_call(row, now, site_url: str) -> dict:
-    (_, identifier, code, parent, title, summary, description, opens_at, action, budget,
-     published_at, cancelled_at, reason, updated_at, version, programme, fund, deadlines,
-     objectives, themes, eligible) = row  # fmt: skip
+    (
+        _,
+        identifier,
+        code,
+        parent,
+        title,
+        summary,
+        description,
+        opens_at,
+        action,
+        budget,
+        published_at,
+        cancelled_at,
+        reason,
+        updated_at,
+        version,
+        programme,
+        fund,
+        deadlines,
+        objectives,
+        themes,
+        eligible,
+    ) = row
     upcoming = [d for d in deadlines if d["due_at"] > now.isoformat()]
     closes = (upcoming or deadlines or [{"due_at": None}])[0 if upcoming else -1]["due_at"]
     return {

@@ -59,12 +59,24 @@ def _environment(static_root: str) -> dict:
 
 def _start_gunicorn(environment: dict) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "portal.wsgi:application", "--workers",
-               "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "portal.wsgi:application",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
     deadline = time.monotonic() + 60
-    while subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/robots.txt"],
-                         check=False).returncode != 0:  # fmt: skip
+    while (
+        subprocess.run(
+            ["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{port}/robots.txt"], check=False
+        ).returncode
+        != 0
+    ):
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
             raise SystemExit("gunicorn did not start")
@@ -76,8 +88,10 @@ def _wrk(url: str, seconds: int) -> tuple[float, str]:
     """Requests per second and the median latency, as wrk reports them."""
     output = subprocess.run(
         ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     if "Non-2xx" in output:
         raise SystemExit(f"{url} answered errors:\n{output}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -98,8 +112,11 @@ def _pages() -> list[tuple[str, str]]:
 
     now = timezone.now()
     call = Call.objects.public(at=now).open(at=now).filter(identifier__startswith="SYNTH")
-    return [("home", "/"), ("/calls/", "/calls/"),
-            ("a call page", call.order_by("pk").first().get_absolute_url())]  # fmt: skip
+    return [
+        ("home", "/"),
+        ("/calls/", "/calls/"),
+        ("a call page", call.order_by("pk").first().get_absolute_url()),
+    ]
 
 
 def main() -> None:
@@ -114,8 +131,12 @@ def main() -> None:
     addresses = _pages()
     static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
     environment = _environment(static_root)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=environment, check=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
     gunicorn, port = _start_gunicorn(environment)
     varnish = VarnishServer(port)
     try:
@@ -129,18 +150,24 @@ def main() -> None:
 
 
 def _report(addresses, port: int, varnish: VarnishServer, seconds: int) -> None:
-    print(f"{os.cpu_count()} cores, load average before: {_load()}; wrk, {CONNECTIONS} "
-          f"connections, {seconds} s a run, {SYNTHETIC_CALLS:,} synthetic calls")  # fmt: skip
-    print("| page | gunicorn alone, req/s (median latency) | through Varnish, req/s (median "
-          "latency) | hit ratio (misses) |")  # fmt: skip
+    print(
+        f"{os.cpu_count()} cores, load average before: {_load()}; wrk, {CONNECTIONS} "
+        f"connections, {seconds} s a run, {SYNTHETIC_CALLS:,} synthetic calls"
+    )
+    print(
+        "| page | gunicorn alone, req/s (median latency) | through Varnish, req/s (median "
+        "latency) | hit ratio (misses) |"
+    )
     print("| --- | --- | --- | --- |")
     for name, address in addresses:
         alone = _wrk(f"http://127.0.0.1:{port}{address}", seconds)
         before = varnish.counters()
         cached = _wrk(f"{varnish.url}{address}", seconds)
         ratio, misses = _hit_ratio(before, varnish.counters())
-        print(f"| {name} | {alone[0]:,.0f} ({alone[1]}) | {cached[0]:,.0f} ({cached[1]}) "
-              f"| {ratio:.4%} ({misses}) |")  # fmt: skip
+        print(
+            f"| {name} | {alone[0]:,.0f} ({alone[1]}) | {cached[0]:,.0f} ({cached[1]}) "
+            f"| {ratio:.4%} ({misses}) |"
+        )
     print(f"load average after: {_load()}")
 
 

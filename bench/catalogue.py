@@ -192,9 +192,13 @@ def _programmes() -> dict[int, list[tuple]]:
 
 def _next_ids(cursor) -> Ids:
     tables = [
-        "calls_call", "calls_deadline", "calls_callobjective", "calls_call_themes",
-        "calls_call_eligible_participants", "calls_parentcall",
-    ]  # fmt: skip
+        "calls_call",
+        "calls_deadline",
+        "calls_callobjective",
+        "calls_call_themes",
+        "calls_call_eligible_participants",
+        "calls_parentcall",
+    ]
     values = []
     for table in tables:
         cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
@@ -203,8 +207,14 @@ def _next_ids(cursor) -> Ids:
 
 
 def _reset_sequences(cursor) -> None:
-    for table in ("calls_call", "calls_deadline", "calls_callobjective", "calls_call_themes",
-                  "calls_call_eligible_participants", "calls_parentcall"):  # fmt: skip
+    for table in (
+        "calls_call",
+        "calls_deadline",
+        "calls_callobjective",
+        "calls_call_themes",
+        "calls_call_eligible_participants",
+        "calls_parentcall",
+    ):
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
         )

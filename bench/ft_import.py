@@ -77,13 +77,18 @@ class PagedSearchApi:
         # The answers are made before the clock starts: the benchmark times the import.
         size = 100
         answers = [
-            json.dumps({
-                "totalResults": count, "pageNumber": number + 1,
-                "results": [topic(n, template, description)
-                            for n in range(number * size, min(number * size + size, count))],
-            }).encode()
+            json.dumps(
+                {
+                    "totalResults": count,
+                    "pageNumber": number + 1,
+                    "results": [
+                        topic(n, template, description)
+                        for n in range(number * size, min(number * size + size, count))
+                    ],
+                }
+            ).encode()
             for number in range((count + size - 1) // size)
-        ]  # fmt: skip
+        ]
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):

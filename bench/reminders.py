@@ -140,10 +140,14 @@ def synthetic_call(bench: str, *, code: int, closes_in: timedelta):
     )
     Call.objects.filter(programme=programme).delete()
     call = Call.objects.create(
-        code=code, identifier=f"SYNTH-2026-AG-{code - 18_100_000}", programme=programme,
-        title=f"Synthetic {bench} benchmark call", type_of_action="AG",
-        opens_at=now - timedelta(days=30), published_at=now - timedelta(days=31),
-    )  # fmt: skip
+        code=code,
+        identifier=f"SYNTH-2026-AG-{code - 18_100_000}",
+        programme=programme,
+        title=f"Synthetic {bench} benchmark call",
+        type_of_action="AG",
+        opens_at=now - timedelta(days=30),
+        published_at=now - timedelta(days=31),
+    )
     Deadline.objects.create(call=call, due_at=now + closes_in)
     return call
 
@@ -271,12 +275,18 @@ def _report(subscribers: int, runs: list[Run]) -> bool:
     fast, frugal, small = per_second >= TARGET_PER_SECOND, cpu_ms <= TARGET_CPU_MS, peak < TARGET_MB
     exact = not any(run.problems for run in runs)
     low, high = min(r.per_second for r in runs), max(r.per_second for r in runs)
-    print(f"{subscribers} subscribers, {len(runs)} runs, load average {_load()}, "
-          f"{os.cpu_count()} cores")  # fmt: skip
-    print(f"{'e-mails/s, sweep start to last (median)':<44}{per_second:>10.1f}   "
-          f"({low:.1f} to {high:.1f})   target >= {TARGET_PER_SECOND}")  # fmt: skip
-    print(f"{'e-mails/s, first to last (median)':<44}"
-          f"{statistics.median(r.steady_per_second for r in runs):>10.1f}")  # fmt: skip
+    print(
+        f"{subscribers} subscribers, {len(runs)} runs, load average {_load()}, "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"{'e-mails/s, sweep start to last (median)':<44}{per_second:>10.1f}   "
+        f"({low:.1f} to {high:.1f})   target >= {TARGET_PER_SECOND}"
+    )
+    print(
+        f"{'e-mails/s, first to last (median)':<44}"
+        f"{statistics.median(r.steady_per_second for r in runs):>10.1f}"
+    )
     print(f"{'worker CPU per e-mail (median)':<44}{cpu_ms:>10.2f} ms   target <= {TARGET_CPU_MS}")
     print(f"{'sweep (median)':<44}{statistics.median(r.sweep_seconds for r in runs):>10.2f} s")
     print(f"{'peak memory of a worker process (max)':<44}{peak:>10.1f} MB   target < {TARGET_MB}")

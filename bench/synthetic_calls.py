@@ -320,15 +320,46 @@ def _call_row(copy: Copy, group: Group, call: dict, now: datetime) -> None:
     created = min(group.published_at or now, now) - timedelta(days=3)
     reason = CANCELLATION_REASON if group.cancelled_at else ""
     copy.add(
-        call["id"], call["code"], call["identifier"], group.parent, call["title"],
-        call["summary"], call["description"], call["action"], money["budget"],
-        group.opens_at, created, created, group.programme[0],
-        0, None,  # the schedule trigger computes them from the deadlines
-        reason, group.cancelled_at, group.published_at, 1, call["countries"],
-        "", "", "", json.dumps(money["by_year"]), False, group.model, "",
-        money["grants"], "", "", "", "", "", json.dumps(call["keywords"]),
-        money["max"], money["min"], "", "", "portal",
-    )  # fmt: skip
+        call["id"],
+        call["code"],
+        call["identifier"],
+        group.parent,
+        call["title"],
+        call["summary"],
+        call["description"],
+        call["action"],
+        money["budget"],
+        group.opens_at,
+        created,
+        created,
+        group.programme[0],
+        0,
+        None,  # the schedule trigger computes them from the deadlines
+        reason,
+        group.cancelled_at,
+        group.published_at,
+        1,
+        call["countries"],
+        "",
+        "",
+        "",
+        json.dumps(money["by_year"]),
+        False,
+        group.model,
+        "",
+        money["grants"],
+        "",
+        "",
+        "",
+        "",
+        "",
+        json.dumps(call["keywords"]),
+        money["max"],
+        money["min"],
+        "",
+        "",
+        "portal",
+    )
 
 
 def send(cursor, groups: list[Group], ids: Ids, now: datetime) -> None:

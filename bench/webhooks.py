@@ -137,7 +137,7 @@ def _fill(receiver: CountingReceiver, endpoints: int):
                 url=receiver.url(n),
                 events=EventType.values,
                 owner_email=f"bench-{n:03d}@example.org",
-            )  # fmt: skip
+            )
             for n in range(endpoints)
         )
     return call

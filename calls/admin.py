@@ -128,10 +128,13 @@ class CallAdminForm(forms.ModelForm):
             current = Call.objects.values_list("version", flat=True).get(pk=self.instance.pk)
             if current != started_from:
                 raise ValidationError(
-                    _("Someone saved this call since you opened it (version %(old)d, now "
-                      "%(new)d). Open it again to see their changes, then make yours."),
-                    params={"old": started_from, "new": current}, code="conflict",
-                )  # fmt: skip
+                    _(
+                        "Someone saved this call since you opened it (version %(old)d, now "
+                        "%(new)d). Open it again to see their changes, then make yours."
+                    ),
+                    params={"old": started_from, "new": current},
+                    code="conflict",
+                )
         return cleaned
 
 
@@ -201,8 +204,11 @@ class CallAdmin(ReadOnlyHistoryAdmin, SimpleHistoryAdmin):
         services, in `save_related`."""
 
     def save_related(self, request, form, formsets, change):
-        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS
-                  if name in form.cleaned_data}  # fmt: skip
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.EDITABLE_FIELDS
+            if name in form.cleaned_data
+        }
         deadlines = [
             services.DeadlineInput(due_at=data["due_at"], label=data.get("label", ""), pk=pk)
             for pk, data in _kept_rows(formsets, Deadline)
@@ -211,9 +217,13 @@ class CallAdmin(ReadOnlyHistoryAdmin, SimpleHistoryAdmin):
         objectives = [data["text"] for _pk, data in rows]
         if change:
             services.call_update(
-                call=form.instance, user=request.user, fields=fields, deadlines=deadlines,
-                objectives=objectives, expected_version=form.cleaned_data["edited_version"],
-            )  # fmt: skip
+                call=form.instance,
+                user=request.user,
+                fields=fields,
+                deadlines=deadlines,
+                objectives=objectives,
+                expected_version=form.cleaned_data["edited_version"],
+            )
         else:
             call = services.call_create(
                 user=request.user, fields=fields, deadlines=deadlines, objectives=objectives

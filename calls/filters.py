@@ -105,27 +105,44 @@ class CallFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     # Status and sort are applied last, in filter_queryset(), because they have defaults.
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=CallStatus.choices, method="applied_later",
+        label=_("Status"),
+        choices=CallStatus.choices,
+        method="applied_later",
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
     fund = django_filters.ModelChoiceFilter(
-        label=_("Fund"), queryset=Fund.objects.all(), to_field_name="code",
-        field_name="programme__fund", empty_label=_("All funds"), widget=Select,
-    )  # fmt: skip
+        label=_("Fund"),
+        queryset=Fund.objects.all(),
+        to_field_name="code",
+        field_name="programme__fund",
+        empty_label=_("All funds"),
+        widget=Select,
+    )
     programme = django_filters.ModelChoiceFilter(
-        label=_("Programme"), queryset=Programme.objects.all(), to_field_name="slug",
-        empty_label=_("All programmes"), widget=Select,
-    )  # fmt: skip
+        label=_("Programme"),
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All programmes"),
+        widget=Select,
+    )
     eligible = django_filters.ModelChoiceFilter(
-        label=_("Who can apply"), queryset=ParticipantType.objects.all(), to_field_name="slug",
-        field_name="eligible_participants", method="filter_eligible", empty_label=_("Anyone"),
+        label=_("Who can apply"),
+        queryset=ParticipantType.objects.all(),
+        to_field_name="slug",
+        field_name="eligible_participants",
+        method="filter_eligible",
+        empty_label=_("Anyone"),
         widget=Select,
-    )  # fmt: skip
+    )
     theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug",
-        field_name="themes", method="filter_theme", empty_label=_("All themes"),
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        field_name="themes",
+        method="filter_theme",
+        empty_label=_("All themes"),
         widget=Select,
-    )  # fmt: skip
+    )
     closes_after = django_filters.DateFilter(
         label=_("Closes on or after"), method="filter_closes_after", widget=DateInput
     )
@@ -133,9 +150,12 @@ class CallFilter(django_filters.FilterSet):
         label=_("Closes on or before"), method="filter_closes_before", widget=DateInput
     )
     action = django_filters.ChoiceFilter(
-        label=_("Type of action"), choices=action_choices, method="filter_action",
-        empty_label=_("All types of action"), widget=Select,
-    )  # fmt: skip
+        label=_("Type of action"),
+        choices=action_choices,
+        method="filter_action",
+        empty_label=_("All types of action"),
+        widget=Select,
+    )
     source = django_filters.ChoiceFilter(
         label=_("Source"), choices=Source.choices, empty_label=_("All sources"), widget=Select
     )

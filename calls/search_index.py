@@ -128,9 +128,7 @@ SQLITE_TRIGGERS = {
 
 def create_fold(schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        letters, latin = (
-            "".join(pair[i] for pair in LOOK_ALIKE_PAIRS) for i in (0, 1)
-        )  # fmt: skip
+        letters, latin = ("".join(pair[i] for pair in LOOK_ALIKE_PAIRS) for i in (0, 1))
         schema_editor.execute(FOLD_POSTGRESQL, [letters, latin])
 
 

@@ -228,9 +228,12 @@ def calls_import_new(
     calls, deadlines = [], []
     for fields, dues, _parent, checksum in topics:
         call = Call(
-            **fields, source=Source.FT, ft_checksum=checksum, ft_last_seen_at=seen_at,
+            **fields,
+            source=Source.FT,
+            ft_checksum=checksum,
+            ft_last_seen_at=seen_at,
             published_at=seen_at,
-        )  # fmt: skip
+        )
         wanted = [DeadlineInput(due_at, label) for due_at, label in dues]
         _check_deadlines(call, wanted)
         # Uniqueness, constraints and the programme are left to the database, which

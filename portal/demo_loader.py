@@ -210,8 +210,9 @@ def _load_calls(records: list[dict]) -> None:
         due = [_moment(d, deadline_on) for d in r["deadlines"]]
         themes = _by_name(Theme, r.get("themes", []))
         try:
-            _write_call(r["identifier"], values, due, r.get("objectives", []), themes,
-                        _publication(r))  # fmt: skip
+            _write_call(
+                r["identifier"], values, due, r.get("objectives", []), themes, _publication(r)
+            )
         except ValidationError as error:
             raise DemoDataError(f"Call {r['identifier']}: {error}") from error
 
@@ -222,10 +223,15 @@ def _write_call(
     call = Call.objects.filter(identifier=identifier).first()
     if call is None:
         deadlines = [services.DeadlineInput(due_at=due_at) for due_at in due]
-        services.call_create(user=None, fields={"identifier": identifier, **values},
-                             deadlines=deadlines, objectives=objectives,
-                             published_at=published_at, recorded=True,
-                             eligibility={"themes": themes})  # fmt: skip
+        services.call_create(
+            user=None,
+            fields={"identifier": identifier, **values},
+            deadlines=deadlines,
+            objectives=objectives,
+            published_at=published_at,
+            recorded=True,
+            eligibility={"themes": themes},
+        )
         return
     kept = {deadline.due_at: deadline.pk for deadline in call.deadlines.all()}
     current = list(call.objectives.values_list("text", flat=True))
@@ -237,9 +243,14 @@ def _write_call(
     ):
         deadlines = [services.DeadlineInput(due_at=d, pk=kept.get(d)) for d in due]
         call = services.call_update(
-            call=call, user=None, expected_version=call.version, fields=values,
-            deadlines=deadlines, objectives=objectives, eligibility={"themes": themes},
-        )  # fmt: skip
+            call=call,
+            user=None,
+            expected_version=call.version,
+            fields=values,
+            deadlines=deadlines,
+            objectives=objectives,
+            eligibility={"themes": themes},
+        )
     if call.published_at != published_at:
         services.call_publish(call=call, user=None, at=published_at, recorded=True)
 

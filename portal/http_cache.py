@@ -43,8 +43,15 @@ ONE_THING_PAGES = {
 FIXED_PAGES = {"legal_notice", "privacy", "accessibility", "contact", "robots_txt", "api_schema"}
 # The API's resources that anyone may read (routers name them <basename>-list/-detail).
 API_RESOURCES = {
-    "fund", "programme", "call", "initiative", "country", "region", "news", "contact-point",
-}  # fmt: skip
+    "fund",
+    "programme",
+    "call",
+    "initiative",
+    "country",
+    "region",
+    "news",
+    "contact-point",
+}
 SHARED_STATUSES = {200, 301, 404}
 
 

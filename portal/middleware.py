@@ -83,6 +83,8 @@ def _bad_query(request, names: list[str]) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({name: [message] for name in names}, status=400)
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
 # Pages that show a secret from their address (alert links, password reset links).
 SECRET_PAGES = {"alerts_confirm", "alerts_manage", "alerts_unsubscribe", "password_reset_confirm"}
 

@@ -22,8 +22,17 @@ class RedisServer:
 
     def start(self) -> None:
         """Start (again, on the same port) and wait until it answers; nothing is persisted."""
-        command = [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-                   "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]  # fmt: skip
+        command = [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )

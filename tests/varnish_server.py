@@ -37,8 +37,18 @@ class VarnishServer:
         vcl = self.directory / "portal.vcl"
         backend = f'.port = "{self.backend_port}";'
         vcl.write_text(re.sub(r'\.port = "\d+";', backend, VCL.read_text(), count=1))
-        command = [VARNISHD, "-F", "-n", str(self.directory / "work"), "-f", str(vcl),
-                   "-a", f"127.0.0.1:{self.port}", "-s", f"malloc,{self.memory}"]  # fmt: skip
+        command = [
+            VARNISHD,
+            "-F",
+            "-n",
+            str(self.directory / "work"),
+            "-f",
+            str(vcl),
+            "-a",
+            f"127.0.0.1:{self.port}",
+            "-s",
+            f"malloc,{self.memory}",
+        ]
         log = (self.directory / "varnishd.log").open("w")
         self.process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -65,10 +75,19 @@ class VarnishServer:
     def counters(self) -> dict[str, int]:
         """MAIN.* counters from varnishstat (cache_hit, cache_miss, backend_req ...)."""
         output = subprocess.run(
-            [shutil.which("varnishstat") or "/usr/bin/varnishstat", "-n",
-             str(self.directory / "work"), "-j", "-f", "MAIN.*"],
-            capture_output=True, text=True, check=True, timeout=30,
-        ).stdout  # fmt: skip
+            [
+                shutil.which("varnishstat") or "/usr/bin/varnishstat",
+                "-n",
+                str(self.directory / "work"),
+                "-j",
+                "-f",
+                "MAIN.*",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout
         data = json.loads(output)
         counters = data.get("counters", data)
         return {

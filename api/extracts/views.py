@@ -58,8 +58,9 @@ def extract_download(request, file_name: str):
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(modified))
     if not_modified is not None:
         return not_modified
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=file_name,
-                            content_type="application/gzip")  # fmt: skip
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=file_name, content_type="application/gzip"
+    )
     response["ETag"], response["Last-Modified"] = etag, http_date(modified)
     patch_cache_control(response, no_cache=True)
     return response

@@ -48,10 +48,13 @@ def extracts_write(*, on: date | None = None) -> list[Extract]:
     written = [
         *_write_dataset(Extract.Dataset.CALLS, on, _call_rows(), call_csv_row, CALL_COLUMNS),
         *_write_dataset(
-            Extract.Dataset.INITIATIVES, on, _initiative_rows(), _initiative_csv_row,
+            Extract.Dataset.INITIATIVES,
+            on,
+            _initiative_rows(),
+            _initiative_csv_row,
             INITIATIVE_COLUMNS,
         ),
-    ]  # fmt: skip
+    ]
     extracts_prune(today=on)
     return written
 
@@ -87,9 +90,11 @@ def _write_dataset(dataset: str, on: date, rows: Iterable[dict], csv_row, column
         for fmt, name in names.items():
             partial[fmt].replace(root / name)
             extract, _ = Extract.objects.update_or_create(
-                dataset=dataset, format=fmt, made_on=on,
+                dataset=dataset,
+                format=fmt,
+                made_on=on,
                 defaults={"file_name": name, "records": records, **_measure(root / name)},
-            )  # fmt: skip
+            )
             extracts.append(extract)
     return extracts
 

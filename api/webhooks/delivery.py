@@ -39,9 +39,14 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "MigrationFundingPortal-Webhooks/1.0"
 MAX_BACKOFF = timedelta(hours=6)
 RECORDED_FIELDS = [
-    "state", "attempts", "last_attempt_at", "last_status", "last_error", "delivered_at",
+    "state",
+    "attempts",
+    "last_attempt_at",
+    "last_status",
+    "last_error",
+    "delivered_at",
     "next_attempt_at",
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True)
@@ -175,8 +180,12 @@ def _tell_owner(endpoint: WebhookEndpoint) -> None:
         emails.endpoint_disabled(endpoint).send()
     except (OSError, ConnectionError) as error:
         # The endpoint stays disabled either way; staff see it in the admin.
-        logger.warning("Could not tell %s that endpoint %s is disabled: %s",
-                       endpoint.owner_email, endpoint.pk, error)  # fmt: skip
+        logger.warning(
+            "Could not tell %s that endpoint %s is disabled: %s",
+            endpoint.owner_email,
+            endpoint.pk,
+            error,
+        )
 
 
 def _connection(target: Target, timeout: int) -> http.client.HTTPConnection:

@@ -22,9 +22,17 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = [
-            "id", "url", "events", "description", "owner_email", "enabled", "created_at",
-            "failing_since", "disabled_at", "disabled_reason",
-        ]  # fmt: skip
+            "id",
+            "url",
+            "events",
+            "description",
+            "owner_email",
+            "enabled",
+            "created_at",
+            "failing_since",
+            "disabled_at",
+            "disabled_reason",
+        ]
         read_only_fields = ["created_at", "failing_since", "disabled_at", "disabled_reason"]
 
     def to_representation(self, endpoint: WebhookEndpoint) -> dict:
@@ -51,8 +59,18 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
-            "id", "event_id", "event_type", "call", "endpoint", "state", "attempts",
-            "created_at", "last_attempt_at", "last_status", "last_error", "next_attempt_at",
+            "id",
+            "event_id",
+            "event_type",
+            "call",
+            "endpoint",
+            "state",
+            "attempts",
+            "created_at",
+            "last_attempt_at",
+            "last_status",
+            "last_error",
+            "next_attempt_at",
             "delivered_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields

@@ -35,9 +35,10 @@ def _plan_closing_soon(at: datetime) -> None:
     once (the sweep did not run), only the most recent."""
     offsets = settings.ALERTS_REMINDER_DAYS
     deadlines = Deadline.objects.filter(
-        due_at__gt=at, due_at__lte=at + timedelta(days=max(offsets) + 1),
+        due_at__gt=at,
+        due_at__lte=at + timedelta(days=max(offsets) + 1),
         call__in=Call.objects.public(at=at).exclude(cancelled_at__lte=at),
-    ).select_related("call")  # fmt: skip
+    ).select_related("call")
     for deadline in deadlines:
         days_due = due_reminder_days(deadline.due_at, at, offsets)
         if not days_due:

@@ -9,9 +9,16 @@ from calls.models import ImportRun, ParentCall
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = [
-        "started_at", "outcome", "source", "created", "updated", "unchanged", "skipped",
-        "withdrawn", "warning_count",
-    ]  # fmt: skip
+        "started_at",
+        "outcome",
+        "source",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "withdrawn",
+        "warning_count",
+    ]
     list_filter = ["outcome"]
     readonly_fields = [field.name for field in ImportRun._meta.fields]
     date_hierarchy = "started_at"

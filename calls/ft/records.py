@@ -278,9 +278,14 @@ def _budget(meta: dict, identifier: str, call_identifier: str, warnings: list[st
     """The topic's budget from `budgetOverview`: its own lines, or else the call's shared
     pot (a line naming several topics, or the call itself)."""
     empty = {
-        "budget": None, "budget_by_year": {}, "budget_is_shared": False, "action_code": "",
-        "expected_grants": None, "min_contribution": None, "max_contribution": None,
-    }  # fmt: skip
+        "budget": None,
+        "budget_by_year": {},
+        "budget_is_shared": False,
+        "action_code": "",
+        "expected_grants": None,
+        "min_contribution": None,
+        "max_contribution": None,
+    }
     overview = _json(meta, "budgetOverview", identifier, warnings)
     if not isinstance(overview, dict):
         return empty

@@ -125,9 +125,12 @@ def activity_problems(initiative: Initiative) -> list[Problem]:
         problems.append(Problem("summary", "An activity needs a description."))
     if initiative.managing_dg is None and initiative.implementer is None:
         problems.append(
-            Problem("implementer", "An activity needs a participating organisation: "
-                    "neither the implementer nor the managing DG is known.")
-        )  # fmt: skip
+            Problem(
+                "implementer",
+                "An activity needs a participating organisation: "
+                "neither the implementer nor the managing DG is known.",
+            )
+        )
     if initiative.starts_on is None:
         problems.append(Problem("starts_on", "An activity needs a start date (rule 6.11.1)."))
     if not initiative.countries.all() and not initiative.is_global:
@@ -161,9 +164,9 @@ def activity(initiative: Initiative, org: ReportingOrg, *, today: date) -> etree
     if priorities:
         _narrated(element, "description", priorities, type=OBJECTIVES)
     for role, organisation in _participants(initiative):
-        _narrated(element, "participating-org", organisation.name, **_org_attributes(
-            organisation, role
-        ))  # fmt: skip
+        _narrated(
+            element, "participating-org", organisation.name, **_org_attributes(organisation, role)
+        )
     _sub(element, "activity-status", code=_status(initiative, today))
     for code, day in _dates(initiative, today):
         _sub(element, "activity-date", type=code, **{"iso-date": day.isoformat()})

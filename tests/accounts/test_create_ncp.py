@@ -30,9 +30,15 @@ def counts() -> tuple[int, int]:
 
 def test_creates_a_user_who_can_sign_in_and_manages_the_programme(demo, client):
     output = create_ncp(
-        "--username", "doris", "--password", PASSWORD, "--programme", AMIF,
-        "--email", "doris@example.org",
-    )  # fmt: skip
+        "--username",
+        "doris",
+        "--password",
+        PASSWORD,
+        "--programme",
+        AMIF,
+        "--email",
+        "doris@example.org",
+    )
     assert 'Created user "doris"' in output
 
     user = User.objects.get(username="doris")
@@ -148,9 +154,15 @@ def test_several_national_contact_points_need_a_choice(demo):
     assert counts() == before
 
     create_ncp(
-        "--username", "doris", "--password", PASSWORD, "--programme", AMIF,
-        "--contact-point", "cy-deputy-ministry",
-    )  # fmt: skip
+        "--username",
+        "doris",
+        "--password",
+        PASSWORD,
+        "--programme",
+        AMIF,
+        "--contact-point",
+        "cy-deputy-ministry",
+    )
     user = User.objects.get(username="doris")
     assert list(user.contact_points.values_list("slug", flat=True)) == ["cy-deputy-ministry"]
 
@@ -162,15 +174,27 @@ def test_a_contact_point_not_of_the_programme_is_refused(demo):
     before = counts()
     with pytest.raises(CommandError, match="is not one of programme") as raised:
         create_ncp(
-            "--username", "doris", "--password", PASSWORD, "--programme", AMIF,
-            "--contact-point", "mt-home-affairs",
-        )  # fmt: skip
+            "--username",
+            "doris",
+            "--password",
+            PASSWORD,
+            "--programme",
+            AMIF,
+            "--contact-point",
+            "mt-home-affairs",
+        )
     assert CYPRUS in str(raised.value)
     with pytest.raises(CommandError, match='No contact point with slug "nope"'):
         create_ncp(
-            "--username", "doris", "--password", PASSWORD, "--programme", AMIF,
-            "--contact-point", "nope",
-        )  # fmt: skip
+            "--username",
+            "doris",
+            "--password",
+            PASSWORD,
+            "--programme",
+            AMIF,
+            "--contact-point",
+            "nope",
+        )
     assert counts() == before
 
 
@@ -193,9 +217,18 @@ def test_errors_exit_with_a_non_zero_status(demo, capsys, monkeypatch):
 
     with pytest.raises(SystemExit) as raised:
         execute_from_command_line(
-            ["manage.py", "create_ncp", "--username", "doris", "--password", PASSWORD,
-             "--programme", "nope", "--skip-checks"]
-        )  # fmt: skip
+            [
+                "manage.py",
+                "create_ncp",
+                "--username",
+                "doris",
+                "--password",
+                PASSWORD,
+                "--programme",
+                "nope",
+                "--skip-checks",
+            ]
+        )
     assert raised.value.code != 0
     assert 'No programme with slug "nope"' in capsys.readouterr().err
     assert not User.objects.filter(username="doris").exists()

@@ -95,9 +95,11 @@ def test_an_unreachable_server_is_a_transient_failure(
 
     nobody_listens = {"host": "127.0.0.1", "port": free_port()}
     settings.MAILERS = {
-        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                    "OPTIONS": nobody_listens}
-    }  # fmt: skip
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": nobody_listens,
+        }
+    }
     notification = pending_reminder(call, run_sweep, django_capture_on_commit_callbacks)
     with pytest.raises(TransientFailure):
         deliver(notification)

@@ -15,9 +15,12 @@ CONFIRMED = brussels(2025, 6, 1, 9, 0)
 
 def new_call(programme, title: str, published_at, **kwargs):
     return CallFactory(
-        programme=programme, title=title, published_at=published_at,
-        deadlines=[deadline_on(date(2025, 9, 30))], **kwargs,
-    )  # fmt: skip
+        programme=programme,
+        title=title,
+        published_at=published_at,
+        deadlines=[deadline_on(date(2025, 9, 30))],
+        **kwargs,
+    )
 
 
 def test_one_digest_a_day_lists_new_calls_of_programmes_and_searches(call, run_sweep):
@@ -86,8 +89,11 @@ def test_planning_new_calls_takes_as_many_queries_for_many_followers_as_for_one(
     queries = []
     for first, last in ((0, 1), (1, 21)):
         for number in range(first, last):
-            follow(programme=call.programme, confirmed_at=CONFIRMED,
-                   email=f"follower-{number}@example.org")  # fmt: skip
+            follow(
+                programme=call.programme,
+                confirmed_at=CONFIRMED,
+                email=f"follower-{number}@example.org",
+            )
         Notification.objects.all().delete()
         with CaptureQueriesContext(connection) as captured:
             run_sweep(brussels(2025, 6, 10, 7, 0))  # before the digest hour: nothing sent

@@ -39,8 +39,9 @@ def test_with_redis_down_the_portal_serves_and_confirmations_arrive_once_it_is_b
     assert Subscription.objects.filter(confirmation_sent_at=None).count() == 2
 
     redis_server.start()
-    worker = CeleryWorker(worker_environment(redis_server.url, queue, smtp_server.url), 1,
-                          tmp_path / "worker.log")  # fmt: skip
+    worker = CeleryWorker(
+        worker_environment(redis_server.url, queue, smtp_server.url), 1, tmp_path / "worker.log"
+    )
     try:
         worker.wait_until_ready()
         assert len(alerts_sweep().confirmations) == 2

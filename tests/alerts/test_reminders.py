@@ -245,10 +245,12 @@ def _parts(message: bytes) -> list:
     """Each part's headers and content, boundaries left out (they are random)."""
     parsed = message_from_bytes(message, policy=default_policy)
     return [
-        ([(name, value) for name, value in part.items() if "boundary=" not in value],
-         None if part.is_multipart() else part.get_content())
+        (
+            [(name, value) for name, value in part.items() if "boundary=" not in value],
+            None if part.is_multipart() else part.get_content(),
+        )
         for part in parsed.walk()
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -340,7 +342,11 @@ def test_everyone_gets_the_same_reminder_with_links_of_their_own(call, run_sweep
 def test_the_offsets_come_from_the_settings(call, run_sweep, settings):
     settings.ALERTS_REMINDER_DAYS = [7, 2]
     follow(call=call)
-    for moment in (brussels(2025, 6, 16, 17, 0), brussels(2025, 6, 23, 17, 0),
-                   brussels(2025, 6, 27, 17, 0), brussels(2025, 6, 28, 17, 0)):  # fmt: skip
+    for moment in (
+        brussels(2025, 6, 16, 17, 0),
+        brussels(2025, 6, 23, 17, 0),
+        brussels(2025, 6, 27, 17, 0),
+        brussels(2025, 6, 28, 17, 0),
+    ):
         run_sweep(moment)
     assert sent_reminders(call) == [2, 7]

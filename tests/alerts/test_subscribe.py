@@ -28,8 +28,9 @@ def subscribe(client, django_capture_on_commit_callbacks, path=SUBSCRIBE_URL, **
 
 
 def confirm_link(message) -> str:
-    return re.search(re.escape(SITE_URL) + r"(/\S*/alerts/confirm/\S+/|/alerts/confirm/\S+/)",
-                     message.body).group(1)  # fmt: skip
+    return re.search(
+        re.escape(SITE_URL) + r"(/\S*/alerts/confirm/\S+/|/alerts/confirm/\S+/)", message.body
+    ).group(1)
 
 
 def test_call_page_has_a_reminder_form_posting_email_to_subscribe(client, call):
@@ -139,8 +140,12 @@ def test_a_saved_search_keeps_what_was_looked_for(client, call, django_capture_o
 def test_a_subscription_from_a_french_page_is_in_french(
     client, call, django_capture_on_commit_callbacks
 ):
-    response = subscribe(client, django_capture_on_commit_callbacks, path="/fr" + SUBSCRIBE_URL,
-                         programme=call.programme.slug)  # fmt: skip
+    response = subscribe(
+        client,
+        django_capture_on_commit_callbacks,
+        path="/fr" + SUBSCRIBE_URL,
+        programme=call.programme.slug,
+    )
     assert response["Location"] == "/fr/alerts/subscribe/sent/"
     assert Subscriber.objects.get().language == "fr"
     (message,) = mail.outbox

@@ -67,9 +67,10 @@ def test_a_client_address_may_ask_only_so_many_confirmations_an_hour(
     def follow(number: int, address: str = "127.0.0.1"):
         client.defaults["REMOTE_ADDR"] = address
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post("/alerts/subscribe/",
-                               {"email": f"person{number}@example.org",
-                                "programme": programmes[0].slug})  # fmt: skip
+            return client.post(
+                "/alerts/subscribe/",
+                {"email": f"person{number}@example.org", "programme": programmes[0].slug},
+            )
 
     assert [follow(number).status_code for number in range(6)] == [302] * 6
     assert "Too many subscriptions were asked for from your network" in refusal(follow(6))

@@ -50,8 +50,9 @@ def test_a_post_from_this_site_subscribes_without_a_token(
 
 def test_a_trusted_origin_may_post(browser, call, django_capture_on_commit_callbacks, settings):
     settings.CSRF_TRUSTED_ORIGINS = ["https://portal.example.org"]
-    response = post(browser, call, django_capture_on_commit_callbacks,
-                    origin="https://portal.example.org")  # fmt: skip
+    response = post(
+        browser, call, django_capture_on_commit_callbacks, origin="https://portal.example.org"
+    )
     assert response.status_code == 302
 
 
@@ -83,8 +84,11 @@ def test_a_browser_that_says_nothing_uses_the_form_page_with_its_token(
     page = browser.get(SUBSCRIBE_URL, {"call": call.identifier})
     assert "no-store" in page["Cache-Control"]
     token = page.context["csrf_token"]
-    data = {"email": "applicant@example.org", "call": call.identifier,
-            "csrfmiddlewaretoken": str(token)}  # fmt: skip
+    data = {
+        "email": "applicant@example.org",
+        "call": call.identifier,
+        "csrfmiddlewaretoken": str(token),
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post(SUBSCRIBE_URL, data)
     assert response.status_code == 302

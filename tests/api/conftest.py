@@ -21,7 +21,7 @@ def fresh_cache_and_high_rates(settings, request):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"api-test-{request.node.nodeid}",
-        }
+        },
     }
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": HIGH_RATES}
     settings.SITE_URL = "https://funding.example.eu"

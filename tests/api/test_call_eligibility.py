@@ -30,10 +30,12 @@ def facets(personas):
 
 def _who(call: dict) -> tuple:
     return (
-        [named["slug"] for named in call["eligible"]], call["eligible_source"],
-        call["eligible_countries"], [named["slug"] for named in call["themes"]],
+        [named["slug"] for named in call["eligible"]],
+        call["eligible_source"],
+        call["eligible_countries"],
+        [named["slug"] for named in call["themes"]],
         call["themes_source"],
-    )  # fmt: skip
+    )
 
 
 OWN = (["cities"], "call", ["MA", "TR"], ["integration"], "call")
@@ -41,9 +43,13 @@ OWN = (["cities"], "call", ["MA", "TR"], ["integration"], "call")
 
 def test_the_list_and_the_detail_show_the_calls_own_else_the_programmes(facets, api):
     inherited = Call.objects.create(
-        programme=facets.programme_a, identifier="TESTF-2025-AG-A-02", code=2,
-        title="Inherits", opens_at=facets.call_a.opens_at, published_at=facets.call_a.published_at,
-    )  # fmt: skip
+        programme=facets.programme_a,
+        identifier="TESTF-2025-AG-A-02",
+        code=2,
+        title="Inherits",
+        opens_at=facets.call_a.opens_at,
+        published_at=facets.call_a.published_at,
+    )
     inherited.deadlines.create(due_at=facets.call_a.deadlines.first().due_at)
 
     listed = {c["identifier"]: _who(c) for c in api.get(URL).json()["results"]}
@@ -60,15 +66,21 @@ def test_the_csv_has_the_countries_and_whose_lists_they_are(facets, api):
 
     assert (row["eligible"], row["eligible_source"]) == ("cities", "call")
     assert (row["eligible_countries"], row["themes"], row["themes_source"]) == (
-        "MA; TR", "integration", "call",
-    )  # fmt: skip
+        "MA; TR",
+        "integration",
+        "call",
+    )
 
 
 def test_an_ncp_key_sets_and_clears_them_through_the_services(facets):
     client = key_client(facets.keys["ncp_a"])
     url = f"{URL}{CALL_A}/"
-    body = {"eligible": ["ngos", "cities"], "eligible_countries": ["TR"], "themes": [],
-            "version": 1}  # fmt: skip
+    body = {
+        "eligible": ["ngos", "cities"],
+        "eligible_countries": ["TR"],
+        "themes": [],
+        "version": 1,
+    }
 
     changed = client.patch(url, body, format="json")
 
@@ -76,8 +88,9 @@ def test_an_ncp_key_sets_and_clears_them_through_the_services(facets):
     assert _who(changed.json()) == (["cities", "ngos"], "call", ["TR"], ["return"], "programme")
     call = Call.objects.get(identifier=CALL_A)
     assert call.version == 2 and call.history.first().history_user.username == "ncp-a"
-    cleared = client.patch(url, {"eligible": [], "eligible_countries": [], "version": 2},
-                           format="json")  # fmt: skip
+    cleared = client.patch(
+        url, {"eligible": [], "eligible_countries": [], "version": 2}, format="json"
+    )
     assert _who(cleared.json()) == (["ngos"], "programme", [], ["return"], "programme")
 
 

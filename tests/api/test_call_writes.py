@@ -226,11 +226,13 @@ def test_a_publication_a_moment_ago_is_now(personas):
     [
         ({"closes_at": "2027-01-01T00:00:00Z"}, {"closes_at": ["This field is read-only."]}),
         ({"cancelled_at": "2027-01-01T00:00:00Z"}, {"cancelled_at": ["This field is read-only."]}),
-        ({"status": "open", "colour": "red"}, {"status": ["This field is read-only."],
-                                                "colour": ["Unknown field."]}),
+        (
+            {"status": "open", "colour": "red"},
+            {"status": ["This field is read-only."], "colour": ["Unknown field."]},
+        ),
         ({"titel": "Typo"}, {"titel": ["Unknown field."]}),
     ],
-)  # fmt: skip
+)
 def test_a_field_the_api_does_not_take_is_400_naming_it(personas, body, errors):
     ncp = personas.client("ncp_a")
     response = ncp.patch(f"{URL}{CALL_A}/", {"version": 1, **body}, format="json")

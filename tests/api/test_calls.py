@@ -82,8 +82,9 @@ def test_the_list_and_the_detail_represent_a_call_alike(api):
         detail = api.get(f"{URL}TESTF-2025-AG-MANY/").json()
     assert detail in listed
     assert [d["due_at"] for d in detail["deadlines"]] == [
-        "2025-03-31T17:00:00+02:00", "2025-09-30T17:00:00+02:00",
-    ]  # fmt: skip
+        "2025-03-31T17:00:00+02:00",
+        "2025-09-30T17:00:00+02:00",
+    ]
     assert detail["objectives"] == ["First", "Second"]
     assert [t["slug"] for t in detail["themes"]] == ["asylum", "borders", "return"]
     assert [e["name"] for e in detail["eligible"]] == ["Cities", "EU bodies", "NGOs"]
@@ -165,16 +166,26 @@ def catalogue(db):
     programme_b.themes.add(other_theme)
     make = CallFactory.create
     return {
-        "open": make(programme=programme_a, identifier="TESTF-2025-AG-OPEN",
-                     title="Reintegration of returnees", opens_at=opening_on(date(2025, 1, 1)),
-                     deadlines=[deadline_on(date(2025, 4, 1))]),
-        "forthcoming": make(programme=programme_a, identifier="TESTF-2025-AG-SOON",
-                            opens_at=opening_on(date(2025, 5, 1)),
-                            deadlines=[deadline_on(date(2025, 9, 1))]),
-        "closed": make(programme=programme_b, identifier="OTHER-2024-AG-OLD",
-                       opens_at=opening_on(date(2024, 1, 1)),
-                       deadlines=[deadline_on(date(2024, 3, 1))]),
-    }  # fmt: skip
+        "open": make(
+            programme=programme_a,
+            identifier="TESTF-2025-AG-OPEN",
+            title="Reintegration of returnees",
+            opens_at=opening_on(date(2025, 1, 1)),
+            deadlines=[deadline_on(date(2025, 4, 1))],
+        ),
+        "forthcoming": make(
+            programme=programme_a,
+            identifier="TESTF-2025-AG-SOON",
+            opens_at=opening_on(date(2025, 5, 1)),
+            deadlines=[deadline_on(date(2025, 9, 1))],
+        ),
+        "closed": make(
+            programme=programme_b,
+            identifier="OTHER-2024-AG-OLD",
+            opens_at=opening_on(date(2024, 1, 1)),
+            deadlines=[deadline_on(date(2024, 3, 1))],
+        ),
+    }
 
 
 MARCH_2025 = datetime(2025, 3, 1, 12, tzinfo=UTC)

@@ -69,9 +69,11 @@ def test_a_passing_deadline_changes_the_list_though_no_row_changed(api, db):
         assert len(open_list.json()["results"]) == 1
         clock.shift(timedelta(days=2))
         later = api.get(
-            "/api/v1/calls/", {"status": "open"}, HTTP_IF_NONE_MATCH=open_list["ETag"],
+            "/api/v1/calls/",
+            {"status": "open"},
+            HTTP_IF_NONE_MATCH=open_list["ETag"],
             HTTP_IF_MODIFIED_SINCE=open_list["Last-Modified"],
-        )  # fmt: skip
+        )
     assert later.status_code == 200
     assert later.json()["results"] == []
 

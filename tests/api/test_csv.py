@@ -31,8 +31,11 @@ def calls(db):
         deadlines=[deadline_on(date(2025, 3, 1)), deadline_on(date(2025, 6, 1))],
     )
     for n in range(30):
-        CallFactory(identifier=f"TESTF-2024-AG-CSV-{n:02d}", opens_at=opening_on(date(2024, 1, 1)),
-                    deadlines=[deadline_on(date(2024, 3, 1))])  # fmt: skip
+        CallFactory(
+            identifier=f"TESTF-2024-AG-CSV-{n:02d}",
+            opens_at=opening_on(date(2024, 1, 1)),
+            deadlines=[deadline_on(date(2024, 3, 1))],
+        )
 
 
 @time_machine.travel(datetime(2025, 2, 1, tzinfo=UTC), tick=False)

@@ -46,9 +46,11 @@ def test_every_public_call_and_initiative_in_both_formats(api, extracts_root):
     Call.objects.filter(pk=draft.pk).update(published_at=None)
     extracts = written()
     assert set(extracts) == {
-        "calls-2025-03-01.jsonl.gz", "calls-2025-03-01.csv.gz",
-        "initiatives-2025-03-01.jsonl.gz", "initiatives-2025-03-01.csv.gz",
-    }  # fmt: skip
+        "calls-2025-03-01.jsonl.gz",
+        "calls-2025-03-01.csv.gz",
+        "initiatives-2025-03-01.jsonl.gz",
+        "initiatives-2025-03-01.csv.gz",
+    }
     public = Call.objects.public(at=NOW)
     calls = [json.loads(line) for line in lines(extracts_root, "calls-2025-03-01.jsonl.gz")]
     assert [c["identifier"] for c in calls] == sorted(public.values_list("identifier", flat=True))
@@ -80,8 +82,9 @@ def test_the_list_gives_date_size_and_sha256_of_each_file(api, extracts_root):
         assert download.status_code == 200
         assert download["Content-Type"] == "application/gzip"
         assert b"".join(download.streaming_content) == content
-        again = api.get(row["url"].removeprefix(settings.SITE_URL),
-                        HTTP_IF_NONE_MATCH=f'"{row["sha256"]}"')  # fmt: skip
+        again = api.get(
+            row["url"].removeprefix(settings.SITE_URL), HTTP_IF_NONE_MATCH=f'"{row["sha256"]}"'
+        )
         assert again.status_code == 304
 
 

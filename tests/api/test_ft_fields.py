@@ -45,9 +45,11 @@ FT_FIELDS = {
 def topic(tmp_path):
     ProgrammeFactory(fund=FundFactory(code="AMIF", call_prefix="AMIF"))
     record = amif_topic(
-        budgetOverview=budget_overview(LINE), keywords=["Integration"], ccm2Id="50130830",
+        budgetOverview=budget_overview(LINE),
+        keywords=["Integration"],
+        ccm2Id="50130830",
         reference="50130830TOPICSen",
-    )  # fmt: skip
+    )
     with time_machine.travel("2026-06-01T08:00:00Z", tick=False):
         call_command("import_ft", answer_file(tmp_path, record))
     return Call.objects.get()

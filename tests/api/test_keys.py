@@ -76,8 +76,10 @@ def test_the_command_prints_the_key_alone_on_its_last_line():
     secret = out.getvalue().splitlines()[-1]
     api_key = ApiKey.objects.get()
     assert (api_key.name, api_key.user.username, api_key.key_hash) == (
-        "NCP tool", "ncp-a", hash_key(secret),
-    )  # fmt: skip
+        "NCP tool",
+        "ncp-a",
+        hash_key(secret),
+    )
     assert key_client(secret).get(URL).status_code == 200
 
 

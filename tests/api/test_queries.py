@@ -66,8 +66,9 @@ def make_news(n: int, tag: str):
     country = Country.objects.get_or_create(code="TR")[0]
     initiative = Initiative.objects.create(title=f"Initiative {tag}", slug=f"{tag}-init")
     for i in range(n):
-        item = NewsItem.objects.create(slug=f"{tag}-news-{i}", title="News", body="Body",
-                                       initiative=initiative)  # fmt: skip
+        item = NewsItem.objects.create(
+            slug=f"{tag}-news-{i}", title="News", body="Body", initiative=initiative
+        )
         item.countries.add(country)
 
 

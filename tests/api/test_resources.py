@@ -15,10 +15,13 @@ RESOURCES = [
     ("/api/v1/initiatives/", "mpf", serializers.InitiativeSerializer),
     ("/api/v1/countries/", "TR", serializers.CountrySerializer),
     ("/api/v1/regions/", "western-balkans", serializers.RegionSerializer),
-    ("/api/v1/news/", "bomca-central-asian-ngos-border-communities",
-     serializers.NewsItemSerializer),
+    (
+        "/api/v1/news/",
+        "bomca-central-asian-ngos-border-communities",
+        serializers.NewsItemSerializer,
+    ),
     ("/api/v1/contact-points/", "cy-ministry-of-interior", serializers.ContactPointSerializer),
-]  # fmt: skip
+]
 
 
 def results(response) -> list[dict]:
@@ -46,8 +49,11 @@ def test_an_unknown_key_is_404(api, url):
 def test_a_fund(api):
     fund = api.get("/api/v1/funds/AMIF/").json()
     assert (fund["code"], fund["name"], fund["call_prefix"], fund["managing_dg"]) == (
-        "AMIF", "Asylum, Migration and Integration Fund", "AMIF", "DG HOME",
-    )  # fmt: skip
+        "AMIF",
+        "Asylum, Migration and Integration Fund",
+        "AMIF",
+        "DG HOME",
+    )
     assert fund["description"].startswith("The Fund aims")
 
 
@@ -62,8 +68,10 @@ def test_a_programme_names_its_fund_themes_and_contact_points(api):
 def test_a_country_and_its_region(api):
     country = api.get("/api/v1/countries/TR/").json()
     assert (country["code"], country["name"], country["url"]) == (
-        "TR", "Türkiye", "https://funding.example.eu/countries/TR/",
-    )  # fmt: skip
+        "TR",
+        "Türkiye",
+        "https://funding.example.eu/countries/TR/",
+    )
     region = api.get(f"/api/v1/regions/{country['region']}/").json()
     assert "TR" in region["countries"]
     assert api.get("/api/v1/countries/tr/").status_code == 404
@@ -129,6 +137,15 @@ def test_an_invalid_filter_is_400_naming_it(api, url, query):
 
 def test_the_api_root_lists_the_resources(api):
     assert set(api.get("/api/v1/").json()) == {
-        "funds", "programmes", "calls", "initiatives", "countries", "regions", "news",
-        "contact-points", "webhooks/endpoints", "webhooks/deliveries", "extracts",
-    }  # fmt: skip
+        "funds",
+        "programmes",
+        "calls",
+        "initiatives",
+        "countries",
+        "regions",
+        "news",
+        "contact-points",
+        "webhooks/endpoints",
+        "webhooks/deliveries",
+        "extracts",
+    }

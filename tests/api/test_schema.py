@@ -70,18 +70,27 @@ def test_the_schema_is_valid_openapi_3_in_yaml_and_json(api, openapi):
 
 def test_every_resource_has_a_list_and_a_detail(openapi):
     keys = {
-        "funds": "code", "programmes": "slug", "calls": "identifier", "initiatives": "slug",
-        "countries": "code", "regions": "slug", "news": "slug", "contact-points": "slug",
-    }  # fmt: skip
+        "funds": "code",
+        "programmes": "slug",
+        "calls": "identifier",
+        "initiatives": "slug",
+        "countries": "code",
+        "regions": "slug",
+        "news": "slug",
+        "contact-points": "slug",
+    }
     expected = {f"/api/v1/{name}/" for name in keys} | {
         f"/api/v1/{name}/{{{key}}}/" for name, key in keys.items()
     }
     expected |= {  # the partners' webhooks (tests/api/test_webhooks.py)
-        "/api/v1/webhooks/endpoints/", "/api/v1/webhooks/endpoints/{id}/",
-        "/api/v1/webhooks/deliveries/", "/api/v1/webhooks/deliveries/{id}/",
+        "/api/v1/webhooks/endpoints/",
+        "/api/v1/webhooks/endpoints/{id}/",
+        "/api/v1/webhooks/deliveries/",
+        "/api/v1/webhooks/deliveries/{id}/",
         "/api/v1/webhooks/deliveries/{id}/redeliver/",
-        "/api/v1/extracts/", "/api/v1/extracts/{file_name}/",  # tests/api/test_extracts.py
-    }  # fmt: skip
+        "/api/v1/extracts/",
+        "/api/v1/extracts/{file_name}/",  # tests/api/test_extracts.py
+    }
     assert set(openapi["paths"]) == expected
     assert set(openapi["paths"]["/api/v1/calls/"]) == {"get", "post"}
     assert set(openapi["paths"]["/api/v1/calls/{identifier}/"]) == {"get", "patch"}
@@ -110,9 +119,20 @@ def test_every_filter_is_a_documented_parameter(openapi):
         return {p["name"] for p in openapi["paths"][path]["get"]["parameters"]}
 
     assert {
-        "q", "status", "fund", "programme", "eligible", "theme", "closes_after", "closes_before",
-        "updated_since", "ordering", "cursor", "page_size", "format",
-    } <= parameters("/api/v1/calls/")  # fmt: skip
+        "q",
+        "status",
+        "fund",
+        "programme",
+        "eligible",
+        "theme",
+        "closes_after",
+        "closes_before",
+        "updated_since",
+        "ordering",
+        "cursor",
+        "page_size",
+        "format",
+    } <= parameters("/api/v1/calls/")
     assert {"country", "fund", "theme"} <= parameters("/api/v1/initiatives/")
     assert {"initiative", "country", "published_after", "published_before"} <= parameters(
         "/api/v1/news/"

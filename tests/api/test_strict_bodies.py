@@ -28,14 +28,22 @@ LONG_HOST = "https://" + ".".join(["a" * 63] * 4) + ".com"
         ({"budget": 5000}, "budget"),
         ({"opens_at": 1764547200}, "opens_at"),
         ({"deadlines": []}, "deadlines"),
-        ({"deadlines": [{"due_at": f"2027-02-{day:02d}T17:00:00+01:00"} for day in range(1, 22)]},
-         "deadlines"),
-        ({"deadlines": [{"due_at": "2027-02-01T17:00:00+01:00", "label": "Stage\x001"}]},
-         "deadlines.0.label"),
+        (
+            {
+                "deadlines": [
+                    {"due_at": f"2027-02-{day:02d}T17:00:00+01:00"} for day in range(1, 22)
+                ]
+            },
+            "deadlines",
+        ),
+        (
+            {"deadlines": [{"due_at": "2027-02-01T17:00:00+01:00", "label": "Stage\x001"}]},
+            "deadlines.0.label",
+        ),
         ({"apply_url": LONG_HOST}, "apply_url"),
         ({"official_url": "ftp://ec.europa.eu/x"}, "official_url"),
     ],
-)  # fmt: skip
+)
 def test_a_value_the_schema_does_not_allow_is_refused(personas, change, field):
     response = key_client(personas.keys["ncp_a"]).post(URL, new_call(**change), format="json")
 

@@ -136,8 +136,9 @@ def test_a_tampered_payload_fails_verification(endpoint, receiver, call):
     publish(call)
     (request,) = receiver.all()
     with pytest.raises(WebhookVerificationError):
-        Webhook(endpoint["secret"]).verify(request.body.replace(b"published", b"cancelled"),
-                                           request.headers)  # fmt: skip
+        Webhook(endpoint["secret"]).verify(
+            request.body.replace(b"published", b"cancelled"), request.headers
+        )
 
 
 def test_a_change_says_what_changed_as_call_change_records_it(endpoint, receiver, call):
@@ -194,9 +195,12 @@ def test_a_change_that_rolls_back_leaves_no_event(endpoint, receiver, call):
     kept = [services.DeadlineInput(due_at=d.due_at, pk=d.pk) for d in call.deadlines.all()]
     with pytest.raises(ValidationError):
         services.call_update(
-            call=call, user=None, expected_version=call.version, fields={"title": ""},
+            call=call,
+            user=None,
+            expected_version=call.version,
+            fields={"title": ""},
             deadlines=kept,
-        )  # fmt: skip
+        )
     assert list(WebhookEvent.objects.values_list("type", flat=True)) == ["call.published"]
 
 
@@ -434,10 +438,16 @@ def ft_topic_file(tmp_path, dates: list[str]) -> str:
 def test_an_imported_topic_published_then_moved_reaches_the_webhooks(endpoint, receiver, tmp_path):
     ProgrammeFactory(fund=FundFactory(code="AMIF", call_prefix="AMIF"), slug="amif-2021-2027")
     later = "2027-09-17T00:00:00.000+0000"
-    call_command("import_ft", ft_topic_file(tmp_path, ["2027-04-29T00:00:00.000+0000", later]),
-                 stdout=StringIO())  # fmt: skip
-    call_command("import_ft", ft_topic_file(tmp_path, ["2027-05-06T00:00:00.000+0000", later]),
-                 stdout=StringIO())  # fmt: skip
+    call_command(
+        "import_ft",
+        ft_topic_file(tmp_path, ["2027-04-29T00:00:00.000+0000", later]),
+        stdout=StringIO(),
+    )
+    call_command(
+        "import_ft",
+        ft_topic_file(tmp_path, ["2027-05-06T00:00:00.000+0000", later]),
+        stdout=StringIO(),
+    )
     payloads = [verified(endpoint, request) for request in receiver.all()]
     assert [p["type"] for p in payloads] == [
         "call.published",

@@ -38,8 +38,7 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                request = Received(self.path, {k.lower(): v for k, v in self.headers.items()},
-                                   body)  # fmt: skip
+                request = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 if receiver.on_request is not None:
                     receiver.on_request(request)
                 if receiver.delay:

@@ -153,8 +153,10 @@ def test_an_imported_topic_page_has_no_axe_violations(site, page: Page, tmp_path
     line = {
         "action": "AMIF-2026-TF2-AG-INTE-01 - AMIF-PJG AMIF Project Grants",
         "budgetYearMap": {"2026": "3000000", "2027": "1000000"},
-        "expectedGrants": 4, "minContribution": 500000, "maxContribution": 1000000,
-    }  # fmt: skip
+        "expectedGrants": 4,
+        "minContribution": 500000,
+        "maxContribution": 1000000,
+    }
     topics = [
         amif_topic(
             budgetOverview=budget_overview(line), deadlineDate="2030-09-15T00:00:00.000+0000"

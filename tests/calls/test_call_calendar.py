@@ -23,7 +23,7 @@ def own_cache_and_clock(settings, request):
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"calendar-{request.node.nodeid}",
-        }
+        },
     }
     with time_machine.travel(opening_on(date(2022, 5, 1)), tick=False) as traveller:
         yield traveller
@@ -104,6 +104,6 @@ def test_the_calendar_is_served_when_the_cache_is_unreachable(client, settings):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
-        }
+        },
     }
     assert len(events(client.get(reverse("deadlines_calendar")))) == 9

@@ -104,8 +104,12 @@ def test_a_kept_row_is_the_row_written_now_after_any_change(client, db, change):
     """Rows are kept once written (the "rows" cache) under a key holding all they show:
     after a change to anything a row shows, even one made behind the portal's back,
     the list shows the row as it would be written now."""
-    call = CallFactory(summary="", description="The first description", budget=5_000_000,
-                       deadlines=[deadline_on(date(2025, 7, 1))])  # fmt: skip
+    call = CallFactory(
+        summary="",
+        description="The first description",
+        budget=5_000_000,
+        deadlines=[deadline_on(date(2025, 7, 1))],
+    )
     url = f"{reverse('call_list')}?status=open&status=forthcoming&status=cancelled"
     before, _ = kept_and_fresh_rows(client, url, call.identifier)
     card_of(client.get(url).text, call.identifier)  # kept again

@@ -69,16 +69,31 @@ def _calls_of_every_status(programme) -> None:
     """Calls of `programme` that are, at AT: closed (3), open (2, one closing within 7
     days), forthcoming (1), cancelled (1), scheduled (1) and a draft (1)."""
     for day in (1, 2, 3):
-        CallFactory(programme=programme, opens_at=opening_on(date(2020, 1, day)),
-                    deadlines=[deadline_on(date(2020, 6, day))])  # fmt: skip
-    CallFactory(programme=programme, opens_at=opening_on(date(2025, 1, 1)),
-                deadlines=[deadline_on(date(2025, 3, 5))])  # fmt: skip
-    CallFactory(programme=programme, opens_at=opening_on(date(2025, 1, 1)),
-                deadlines=[deadline_on(date(2025, 9, 1))])  # fmt: skip
-    CallFactory(programme=programme, opens_at=opening_on(date(2025, 6, 1)),
-                deadlines=[deadline_on(date(2025, 9, 1))])  # fmt: skip
-    cancelled = CallFactory(programme=programme, opens_at=opening_on(date(2025, 1, 1)),
-                            deadlines=[deadline_on(date(2025, 9, 1))])  # fmt: skip
+        CallFactory(
+            programme=programme,
+            opens_at=opening_on(date(2020, 1, day)),
+            deadlines=[deadline_on(date(2020, 6, day))],
+        )
+    CallFactory(
+        programme=programme,
+        opens_at=opening_on(date(2025, 1, 1)),
+        deadlines=[deadline_on(date(2025, 3, 5))],
+    )
+    CallFactory(
+        programme=programme,
+        opens_at=opening_on(date(2025, 1, 1)),
+        deadlines=[deadline_on(date(2025, 9, 1))],
+    )
+    CallFactory(
+        programme=programme,
+        opens_at=opening_on(date(2025, 6, 1)),
+        deadlines=[deadline_on(date(2025, 9, 1))],
+    )
+    cancelled = CallFactory(
+        programme=programme,
+        opens_at=opening_on(date(2025, 1, 1)),
+        deadlines=[deadline_on(date(2025, 9, 1))],
+    )
     Call.objects.filter(pk=cancelled.pk).update(cancelled_at=AT - timedelta(days=1))
     CallFactory(programme=programme, published_at=AT + timedelta(days=1))
     CallFactory(programme=programme, published_at=None)
@@ -88,8 +103,11 @@ def test_counts_per_programme_match_a_count_of_every_public_call():
     programmes = [ProgrammeFactory(), ProgrammeFactory(), ProgrammeFactory()]
     _calls_of_every_status(programmes[0])
     _calls_of_every_status(programmes[1])
-    CallFactory(programme=programmes[1], opens_at=opening_on(date(2021, 1, 1)),
-                deadlines=[deadline_on(date(2021, 6, 1))])  # fmt: skip
+    CallFactory(
+        programme=programmes[1],
+        opens_at=opening_on(date(2021, 1, 1)),
+        deadlines=[deadline_on(date(2021, 6, 1))],
+    )
     counted = Call.objects.public(at=AT).status_counts(at=AT, by="programme")
     expected = {row.pop("programme"): row for row in counted}
     rows = {row["programme"]: row for row in status_counts_by_programme(at=AT)}
@@ -141,9 +159,13 @@ def test_related_calls_are_the_calls_topics_then_the_programmes_newest():
     programme = ProgrammeFactory()
     parent = "TESTF-2025-AG"
     call = CallFactory(programme=programme, identifier=f"{parent}-A", parent_identifier=parent)
-    sibling = CallFactory(programme=programme, identifier=f"{parent}-B", parent_identifier=parent,
-                          opens_at=opening_on(date(2020, 1, 1)),
-                          deadlines=[deadline_on(date(2020, 6, 1))])  # fmt: skip
+    sibling = CallFactory(
+        programme=programme,
+        identifier=f"{parent}-B",
+        parent_identifier=parent,
+        opens_at=opening_on(date(2020, 1, 1)),
+        deadlines=[deadline_on(date(2020, 6, 1))],
+    )
     newest = [
         CallFactory(programme=programme, opens_at=opening_on(date(2025, 1, day)))
         for day in (10, 9, 8, 7, 6)

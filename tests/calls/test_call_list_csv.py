@@ -52,8 +52,17 @@ def test_invalid_filters_are_left_out_as_on_the_page(client):
 
 def test_filters_the_form_sent_empty_are_left_out(client):
     # What a browser sends for the filter form untouched: every field, most of them empty.
-    empty = ["q", "fund", "programme", "eligible", "theme", "closes_after", "closes_before",
-             "action", "source"]  # fmt: skip
+    empty = [
+        "q",
+        "fund",
+        "programme",
+        "eligible",
+        "theme",
+        "closes_after",
+        "closes_before",
+        "action",
+        "source",
+    ]
     params = {"status": "closed"} | dict.fromkeys(empty, "")
     link = csv_link(client.get(reverse("call_list"), params))
     assert "fund=" not in link and "action=" not in link

@@ -95,9 +95,13 @@ def test_counts_per_status_fund_and_closing_soon(client):
 def test_counts_follow_the_other_filters(client):
     facets = client.get(URL, {"fund": "IPA III"}).context["facets"]
     assert facets["status"] == {
-        "open": 0, "forthcoming": 0, "closed": 0, "cancelled": 0,
-        "closing_within_7": 0, "closing_within_30": 0,
-    }  # fmt: skip
+        "open": 0,
+        "forthcoming": 0,
+        "closed": 0,
+        "cancelled": 0,
+        "closing_within_7": 0,
+        "closing_within_30": 0,
+    }
     assert facets["fund"] == {"AMIF": 7}  # the fund counts ignore the fund chosen
     closed_only = client.get(URL, {"status": "closed"}).context["facets"]
     assert closed_only["fund"] == {"AMIF": 2}

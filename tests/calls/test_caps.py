@@ -64,9 +64,12 @@ def test_an_edit_over_a_cap_changes_nothing():
     call = create()
     with pytest.raises(ValidationError, match="at most 20 deadlines"):
         services.call_update(
-            call=call, user=None, expected_version=1, fields={"title": "Changed"},
+            call=call,
+            user=None,
+            expected_version=1,
+            fields={"title": "Changed"},
             deadlines=deadlines(models.MAX_DEADLINES + 1),
-        )  # fmt: skip
+        )
     call.refresh_from_db()
     assert (call.title, call.version, call.deadlines.count()) == ("A new call", 1, 1)
 

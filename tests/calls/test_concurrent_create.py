@@ -67,8 +67,11 @@ def test_the_api_answers_a_lost_race_with_the_uniqueness_error(programme):
 
 def test_the_ncp_area_answers_a_lost_race_with_a_form_error(programme):
     programme, user, _ = programme
-    data = new_call_data(programme, opens_at="2030-04-01T00:00",
-                         deadlines=[{"due_at": "2030-09-30T17:00", "label": ""}])  # fmt: skip
+    data = new_call_data(
+        programme,
+        opens_at="2030-04-01T00:00",
+        deadlines=[{"due_at": "2030-09-30T17:00", "label": ""}],
+    )
 
     def post():
         client = Client()

@@ -70,15 +70,21 @@ def test_deadline_labels_objectives_and_reasons_are_checked_too():
     deadline = call.deadlines.get()
     with pytest.raises(ValidationError, match="control characters"):
         services.call_update(
-            call=call, user=None, expected_version=call.version, fields={},
+            call=call,
+            user=None,
+            expected_version=call.version,
+            fields={},
             deadlines=[services.DeadlineInput(deadline.due_at, "Stage\x1b1", deadline.pk)],
-        )  # fmt: skip
+        )
     with pytest.raises(ValidationError, match="control characters"):
         services.call_update(
-            call=call, user=None, expected_version=call.version, fields={},
+            call=call,
+            user=None,
+            expected_version=call.version,
+            fields={},
             deadlines=[services.DeadlineInput(deadline.due_at, "", deadline.pk)],
             objectives=["An\x00objective"],
-        )  # fmt: skip
+        )
     with pytest.raises(ValidationError, match="control characters"):
         services.call_cancel(call=call, user=None, reason="Withdrawn\x08")
     with pytest.raises(ValidationError, match="control characters"):

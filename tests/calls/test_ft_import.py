@@ -162,10 +162,12 @@ def test_the_sync_updates_ft_fields_and_never_what_ncps_added(amif, tmp_path):
     call = Call.objects.get()
     contact_point = _national_contact_point()
     services.call_update(
-        call=call, user=None, expected_version=call.version,
+        call=call,
+        user=None,
+        expected_version=call.version,
         fields={"national_note": "Ask the Cyprus NCP about co-financing."},
         deadlines=_same_deadlines(call),
-    )  # fmt: skip
+    )
     call.contact_points.add(contact_point)
     import_ft(
         answer_file(
@@ -187,9 +189,12 @@ def test_an_ncp_cannot_change_what_ft_gives(amif, tmp_path, fields):
     call = Call.objects.get()
     with pytest.raises(ValidationError) as error:
         services.call_update(
-            call=call, user=None, expected_version=call.version, fields=fields,
+            call=call,
+            user=None,
+            expected_version=call.version,
+            fields=fields,
             deadlines=_same_deadlines(call),
-        )  # fmt: skip
+        )
     assert error.value.message_dict == {
         next(iter(fields)): [
             "This comes from the EU Funding & Tenders Portal and cannot be changed here."

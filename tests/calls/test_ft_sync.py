@@ -50,8 +50,11 @@ class SearchApi:
                     self.send_error(int(fault))
                     return
                 start = (number - 1) * int(params["pageSize"])
-                page = {"totalResults": len(api.topics), "pageNumber": number,
-                        "results": api.topics[start : start + int(params["pageSize"])]}  # fmt: skip
+                page = {
+                    "totalResults": len(api.topics),
+                    "pageNumber": number,
+                    "results": api.topics[start : start + int(params["pageSize"])],
+                }
                 data = json.dumps(page).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -32,9 +32,15 @@ def test_an_identifier_code_in_full_goes_to_the_call_whatever_its_status(client,
 
 TOPICS_2023 = {
     f"AMIF-2023-TF2-AG-CALL-{topic}"
-    for topic in ("01-SPONSORSHIP", "02-LOCAL", "03-EDUCATION", "04-LABOUR", "05-PATHWAYS",
-                  "06-CHILDREN")
-}  # fmt: skip
+    for topic in (
+        "01-SPONSORSHIP",
+        "02-LOCAL",
+        "03-EDUCATION",
+        "04-LABOUR",
+        "05-PATHWAYS",
+        "06-CHILDREN",
+    )
+}
 
 
 @pytest.mark.parametrize(

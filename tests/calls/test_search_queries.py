@@ -15,9 +15,15 @@ THB_2022 = "AMIF-2022-AG-CALL-THB"  # its title begins with a Greek capital alph
 INFO = "AMIF-2022-TF1-AG-INFO"
 SPONSORSHIP, LOCAL, EDUCATION, LABOUR, PATHWAYS, CHILDREN = (
     f"AMIF-2023-TF2-AG-CALL-{topic}"
-    for topic in ("01-SPONSORSHIP", "02-LOCAL", "03-EDUCATION", "04-LABOUR", "05-PATHWAYS",
-                  "06-CHILDREN")
-)  # fmt: skip
+    for topic in (
+        "01-SPONSORSHIP",
+        "02-LOCAL",
+        "03-EDUCATION",
+        "04-LABOUR",
+        "05-PATHWAYS",
+        "06-CHILDREN",
+    )
+)
 INTEGRATION = {THB_2022, THB, SPONSORSHIP, LOCAL, EDUCATION, LABOUR}
 
 QUERIES = [

@@ -65,11 +65,21 @@ def test_an_edit_from_an_old_version_is_refused_with_the_other_change(editor, ot
     call = CallFactory(title="Before")
     version = call.version
     deadlines = [DeadlineInput(d.due_at, d.label, d.pk) for d in call.deadlines.all()]
-    services.call_update(call=call, user=other_editor, expected_version=version,
-                         fields={"title": "Theirs"}, deadlines=deadlines)  # fmt: skip
+    services.call_update(
+        call=call,
+        user=other_editor,
+        expected_version=version,
+        fields={"title": "Theirs"},
+        deadlines=deadlines,
+    )
     with pytest.raises(EditConflict) as conflict:
-        services.call_update(call=call, user=editor, expected_version=version,
-                             fields={"title": "Mine"}, deadlines=deadlines)  # fmt: skip
+        services.call_update(
+            call=call,
+            user=editor,
+            expected_version=version,
+            fields={"title": "Mine"},
+            deadlines=deadlines,
+        )
     assert conflict.value.changed_by == other_editor
     assert [(c.field, c.old, c.new) for c in conflict.value.changes] == [
         ("title", "Before", "Theirs")
@@ -85,8 +95,12 @@ def test_moving_a_deadline_of_a_published_call_is_recorded(editor):
     services.call_extend_deadline(deadline=deadline, user=editor, due_at=later, reason="Demand")
     change = CallChange.objects.get(call=call)
     assert (change.kind, change.old_due_at, change.new_due_at, change.reason, change.made_by) == (
-        CallChange.Kind.DEADLINE_MOVED, deadline.due_at, later, "Demand", editor,
-    )  # fmt: skip
+        CallChange.Kind.DEADLINE_MOVED,
+        deadline.due_at,
+        later,
+        "Demand",
+        editor,
+    )
     call.refresh_from_db()
     assert call.version == 2
     assert call.submission_ends_at == later
@@ -97,10 +111,15 @@ def test_editing_deadlines_records_added_moved_and_removed_ones(editor):
     call = CallFactory(deadlines=[first, second])
     kept = call.deadlines.get(due_at=first)
     services.call_update(
-        call=call, user=editor, expected_version=call.version, fields={},
-        deadlines=[DeadlineInput(deadline_on(date(2025, 7, 1)), pk=kept.pk),
-                   DeadlineInput(deadline_on(date(2025, 9, 1)))],
-    )  # fmt: skip
+        call=call,
+        user=editor,
+        expected_version=call.version,
+        fields={},
+        deadlines=[
+            DeadlineInput(deadline_on(date(2025, 7, 1)), pk=kept.pk),
+            DeadlineInput(deadline_on(date(2025, 9, 1))),
+        ],
+    )
     kinds = sorted(CallChange.objects.filter(call=call).values_list("kind", flat=True))
     assert kinds == ["deadline-added", "deadline-moved", "deadline-removed"]
 
@@ -145,9 +164,11 @@ def test_a_publication_in_the_past_is_refused_beyond_five_minutes(editor, ago, p
             }
             with pytest.raises(ValidationError):
                 services.call_create(
-                    user=editor, fields=fields(call.programme), published_at=at - ago,
+                    user=editor,
+                    fields=fields(call.programme),
+                    published_at=at - ago,
                     deadlines=[DeadlineInput(deadline_on(date(2027, 2, 1)))],
-                )  # fmt: skip
+                )
         else:
             services.call_publish(call=call, user=editor, at=at - ago)
         assert Call.objects.get(pk=call.pk).published_at == (at if published else None)

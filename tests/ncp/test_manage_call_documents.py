@@ -11,13 +11,21 @@ def test_an_ncp_adds_documents_and_applicants_see_them(client, ncp_a, call_a):
     url = reverse("manage_call_edit", args=[call_a.identifier])
     data = edit_call_data(call_a, version=1) | documents_data(
         [
-            {"title": "Call document", "url": "https://ec.europa.eu/call.pdf", "kind": "call-text",
-             "language": "en"},
-            {"title": "Guide du candidat", "url": "https://example.fr/guide.pdf", "kind": "guide",
-             "language": "fr"},
+            {
+                "title": "Call document",
+                "url": "https://ec.europa.eu/call.pdf",
+                "kind": "call-text",
+                "language": "en",
+            },
+            {
+                "title": "Guide du candidat",
+                "url": "https://example.fr/guide.pdf",
+                "kind": "guide",
+                "language": "fr",
+            },
             {"kind": "call-text", "language": "en"},  # the empty row
         ]
-    )  # fmt: skip
+    )
     assert client.post(url, data).status_code == 302
     assert [d.title for d in call_a.documents.all()] == ["Call document", "Guide du candidat"]
     page = client.get(call_a.get_absolute_url()).text

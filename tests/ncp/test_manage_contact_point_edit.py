@@ -84,8 +84,9 @@ def test_errors_show_on_their_fields_and_nothing_is_saved(signed_in, contact_poi
 
 
 def test_numbers_are_stored_in_e164_and_a_wrong_one_is_refused(signed_in, contact_point_a):
-    data = contact_point_data(contact_point_a, [{"name": "Maria", "phone": "22 409944"}],
-                              phone="22 409904")  # fmt: skip
+    data = contact_point_data(
+        contact_point_a, [{"name": "Maria", "phone": "22 409944"}], phone="22 409904"
+    )
     signed_in.post(edit_url(contact_point_a), data)
     contact_point_a.refresh_from_db()
     assert contact_point_a.phone == "+35722409904"

@@ -444,9 +444,12 @@ def test_an_admin_save_from_an_older_version_is_refused_and_keeps_the_other_edit
     call = make_call(programme, 1, opens_in_days=-10, closes_in_days=10)
     data = change_form_data(call, call.deadlines.get().due_at) | {"title": "The admin's title"}
     services.call_update(
-        call=call, user=None, expected_version=1, fields={"title": "The NCP's title"},
+        call=call,
+        user=None,
+        expected_version=1,
+        fields={"title": "The NCP's title"},
         deadlines=[services.DeadlineInput(due_at=d.due_at, pk=d.pk) for d in call.deadlines.all()],
-    )  # fmt: skip
+    )
 
     response = admin_client.post(reverse("admin:calls_call_change", args=[call.pk]), data)
 
@@ -472,14 +475,21 @@ def test_a_call_added_in_the_admin_is_made_by_the_services(admin_client, admin_u
     opens_at = timezone.localtime(timezone.now() + timedelta(days=5), BRUSSELS)
     due_at = opens_at + timedelta(days=30)
     data = {
-        "code": 4321, "identifier": "AMIF-2025-TF2-AG-43", "title": "Added",
+        "code": 4321,
+        "identifier": "AMIF-2025-TF2-AG-43",
+        "title": "Added",
         "programme": programme.pk,
-        "opens_at_0": opens_at.date().isoformat(), "opens_at_1": "00:00:00",
-        "deadlines-TOTAL_FORMS": 1, "deadlines-INITIAL_FORMS": 0,
-        "deadlines-0-due_at_0": due_at.date().isoformat(), "deadlines-0-due_at_1": "17:00:00",
-        "objectives-TOTAL_FORMS": 1, "objectives-INITIAL_FORMS": 0,
-        "objectives-0-position": 0, "objectives-0-text": "Integrate",
-    }  # fmt: skip
+        "opens_at_0": opens_at.date().isoformat(),
+        "opens_at_1": "00:00:00",
+        "deadlines-TOTAL_FORMS": 1,
+        "deadlines-INITIAL_FORMS": 0,
+        "deadlines-0-due_at_0": due_at.date().isoformat(),
+        "deadlines-0-due_at_1": "17:00:00",
+        "objectives-TOTAL_FORMS": 1,
+        "objectives-INITIAL_FORMS": 0,
+        "objectives-0-position": 0,
+        "objectives-0-text": "Integrate",
+    }
 
     response = admin_client.post(reverse("admin:calls_call_add"), data)
 
@@ -495,10 +505,12 @@ def test_a_published_call_is_not_deleted_a_draft_is(admin_client, programme):
     Call.objects.filter(pk=published.pk).update(published_at=timezone.now())
     draft = make_call(programme, 2, opens_in_days=-10, closes_in_days=10)
 
-    refused = admin_client.post(reverse("admin:calls_call_delete", args=[published.pk]),
-                                {"post": "yes"})  # fmt: skip
-    deleted = admin_client.post(reverse("admin:calls_call_delete", args=[draft.pk]),
-                                {"post": "yes"})  # fmt: skip
+    refused = admin_client.post(
+        reverse("admin:calls_call_delete", args=[published.pk]), {"post": "yes"}
+    )
+    deleted = admin_client.post(
+        reverse("admin:calls_call_delete", args=[draft.pk]), {"post": "yes"}
+    )
 
     assert (refused.status_code, deleted.status_code) == (403, 302)
     assert list(Call.objects.all()) == [published]

@@ -34,8 +34,10 @@ def test_portal_services_set_only_variables_the_settings_read(service):
     environment = set(SERVICES[service]["environment"])
     assert environment <= variables_read_by_settings()
     required_in_production = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"} | {
-        "DATABASE_URL", "REDIS_URL", "EMAIL_URL"
-    }  # fmt: skip
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+    }
     assert required_in_production <= environment
     assert SERVICES[service]["environment"]["DEBUG"] == "false"
 

@@ -74,8 +74,14 @@ def test_every_absolute_link_names_the_site_url(client, settings):
     """Feeds, the sitemap, robots.txt, calendar files and the API agree on SITE_URL,
     whatever host the request named."""
     settings.SITE_URL = "http://127.0.0.1:8101"
-    paths = [reverse("calls_feed"), reverse("news_feed"), reverse("sitemap"), "/robots.txt",
-             reverse("deadlines_calendar"), "/api/v1/calls/"]  # fmt: skip
+    paths = [
+        reverse("calls_feed"),
+        reverse("news_feed"),
+        reverse("sitemap"),
+        "/robots.txt",
+        reverse("deadlines_calendar"),
+        "/api/v1/calls/",
+    ]
     for path in paths:
         response = client.get(path, headers={"host": "localhost"})
         assert response.status_code == 200, path
@@ -86,6 +92,10 @@ def test_make_run_sets_the_site_url_from_host_and_port():
     root = Path(__file__).resolve().parents[2]
     commands = subprocess.run(
         ["make", "-n", "run", "HOST=0.0.0.0", "PORT=8101"],
-        cwd=root, capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin"},
-    ).stdout  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    ).stdout
     assert "SITE_URL='http://0.0.0.0:8101'" in commands.splitlines()[-1]

@@ -170,9 +170,34 @@ def test_every_fund_named_in_the_sources_has_a_programme():
 
 
 MPF_COUNTRIES = {
-    "AM", "BY", "BE", "BG", "EG", "EE", "FR", "GE", "HU", "IN", "IT", "JO", "LV", "LT",
-    "MD", "MA", "NL", "NG", "PL", "PT", "RO", "SN", "SK", "ES", "SE", "TN", "UA",
-}  # fmt: skip
+    "AM",
+    "BY",
+    "BE",
+    "BG",
+    "EG",
+    "EE",
+    "FR",
+    "GE",
+    "HU",
+    "IN",
+    "IT",
+    "JO",
+    "LV",
+    "LT",
+    "MD",
+    "MA",
+    "NL",
+    "NG",
+    "PL",
+    "PT",
+    "RO",
+    "SN",
+    "SK",
+    "ES",
+    "SE",
+    "TN",
+    "UA",
+}
 
 
 def test_the_migration_partnership_facility():

@@ -21,9 +21,23 @@ PRODUCTION = {
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
     """Run Python with the portal's settings under a clean environment plus `env`."""
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-            "SITE_URL", "DATABASE_URL", "REDIS_URL", "EMAIL_URL",
-            "DJANGO_ALLOW_ASYNC_UNSAFE", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS"}}  # fmt: skip
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "SITE_URL",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "CONN_MAX_AGE",
+            "CONN_HEALTH_CHECKS",
+        }
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -169,8 +183,10 @@ def test_reminder_days_come_from_the_environment():
 def test_the_suite_does_not_read_the_site_url_of_the_shell():
     """Tests that build links pass when the shell sets another SITE_URL (SQLite here, so
     that this run does not share the outer run's test database)."""
-    tests = ["tests/alerts/test_reminders.py::test_the_reminder_email",
-             "tests/alerts/test_manage.py::test_every_email_links_to_the_manage_page"]  # fmt: skip
+    tests = [
+        "tests/alerts/test_reminders.py::test_the_reminder_email",
+        "tests/alerts/test_manage.py::test_every_email_links_to_the_manage_page",
+    ]
     outcome = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
         cwd=ROOT,

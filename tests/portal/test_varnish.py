@@ -62,11 +62,15 @@ def test_a_change_to_a_call_shows_within_its_lifetime(varnish, settings):
     status, headers, text = fetch(varnish, address)
     assert call.title in text and "max-age=6" in headers["Cache-Control"]
     services.call_update(
-        call=call, user=None, expected_version=call.version,
+        call=call,
+        user=None,
+        expected_version=call.version,
         fields={"title": "A title changed by its NCP"},
-        deadlines=[services.DeadlineInput(due_at=d.due_at, label=d.label, pk=d.pk)
-                   for d in call.deadlines.all()],
-    )  # fmt: skip
+        deadlines=[
+            services.DeadlineInput(due_at=d.due_at, label=d.label, pk=d.pk)
+            for d in call.deadlines.all()
+        ],
+    )
     status, headers, text = fetch(varnish, address)
     assert headers["X-Cache"] == "hit" and "A title changed by its NCP" not in text
     time.sleep(max(0.0, cached_at + 6.5 - time.monotonic()))

@@ -103,18 +103,24 @@ def test_the_migration_converts_numbers_and_keeps_what_it_cannot(capsys):
     points = [national(phone="22 409904"), eu(phone="+32 2 299 11 11")]
     ContactPoint.objects.bulk_create(points)  # no clean: as stored before the migration
     cy, brussels = ContactPoint.objects.order_by("slug")
-    ContactPerson.objects.bulk_create([
-        ContactPerson(contact_point=cy, position=0, name="Doris", phone="22 409944"),
-        ContactPerson(contact_point=cy, position=1, name="Nikos", phone="ask the desk"),
-        ContactPerson(contact_point=brussels, position=0, name="Ana", phone="2 299 11 12"),
-        ContactPerson(contact_point=brussels, position=1, name="Eva", phone=""),
-    ])  # fmt: skip
+    ContactPerson.objects.bulk_create(
+        [
+            ContactPerson(contact_point=cy, position=0, name="Doris", phone="22 409944"),
+            ContactPerson(contact_point=cy, position=1, name="Nikos", phone="ask the desk"),
+            ContactPerson(contact_point=brussels, position=0, name="Ana", phone="2 299 11 12"),
+            ContactPerson(contact_point=brussels, position=1, name="Eva", phone=""),
+        ]
+    )
 
     kept = migration.phones_to_e164(apps, None)
 
     phones = dict(ContactPerson.objects.values_list("name", "phone"))
-    assert phones == {"Doris": "+35722409944", "Nikos": "ask the desk",
-                      "Ana": "2 299 11 12", "Eva": ""}  # fmt: skip
+    assert phones == {
+        "Doris": "+35722409944",
+        "Nikos": "ask the desk",
+        "Ana": "2 299 11 12",
+        "Eva": "",
+    }
     assert list(ContactPoint.objects.order_by("slug").values_list("phone", flat=True)) == [
         "+35722409904",
         "+3222991111",

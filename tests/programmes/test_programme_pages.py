@@ -71,14 +71,17 @@ def test_pages_run_a_fixed_number_of_queries(
 def test_the_page_lists_live_calls_and_the_latest_closed_ones_then_links_to_the_rest(client):
     programme = ProgrammeFactory()
     today = date.today()
-    live = CallFactory(programme=programme, opens_at=opening_on(today - timedelta(days=3)),
-                       deadlines=[deadline_on(today + timedelta(days=30))])  # fmt: skip
+    live = CallFactory(
+        programme=programme,
+        opens_at=opening_on(today - timedelta(days=3)),
+        deadlines=[deadline_on(today + timedelta(days=30))],
+    )
     closed = [
         CallFactory(
             programme=programme,
             opens_at=opening_on(date(2020, 1, 1)),
             deadlines=[deadline_on(date(2020, 3, 1) + timedelta(days=n))],
-        )  # fmt: skip
+        )
         for n in range(CLOSED_CALLS_SHOWN + 2)
     ]
     response = client.get(reverse("programme_detail", args=[programme.slug]))
