@@ -366,6 +366,7 @@ REST_FRAMEWORK = {
     # Reads for all; an endpoint that writes states its own rule (calls/permissions.py).
     "DEFAULT_PERMISSION_CLASSES": ["calls.permissions.SafeMethodsOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -317,3 +317,17 @@ def test_any_date_the_schema_allows_is_taken(api, catalogue, query):
     response = api.get(URL, query)
     assert response.status_code == 200
     assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["", "{identifier}/"])
+def test_a_format_the_api_does_not_have_is_404_even_without_a_value(api, path):
+    """The schema names the formats (json, csv): `?format=` with no value is not one of
+    them, as `?format=xml` is not (schemathesis found the empty one answered 200)."""
+    url = URL + path.format(identifier=CallFactory().identifier)
+    assert api.get(url, {"format": "json"}).status_code == 200
+    assert api.get(url, {"format": "csv"}).status_code == 200
+    for unknown in ("", "xml"):
+        response = api.get(url, {"format": unknown})
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
