@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from alerts import claims, mailer
 from alerts.claims import Claim
@@ -18,9 +18,6 @@ from tests.alerts.conftest import follow
 from tests.alerts.test_delivery import REMINDER_DUE
 
 PENDING, SENT = Notification.State.PENDING, Notification.State.SENT
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL), as in CI"
-)
 
 
 def pending_reminders(call, count: int, monkeypatch) -> list[int]:
@@ -139,7 +136,7 @@ def test_a_failure_mid_batch_releases_what_was_not_sent(reminders, monkeypatch):
     assert not Notification.objects.exclude(claimed_by="").exists()
 
 
-@on_postgresql
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_claim_skips_rows_another_task_is_claiming_without_waiting(reminders):
     """A row locked by another connection's claim, not committed yet, is skipped."""
@@ -165,7 +162,7 @@ def test_a_claim_skips_rows_another_task_is_claiming_without_waiting(reminders):
         thread.join()
 
 
-@on_postgresql
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_four_tasks_delivering_the_same_rows_at_once_send_each_once(call, monkeypatch):
     ids = pending_reminders(call, 200, monkeypatch)
