@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from calls.counts import status_counts_by_programme
+from calls.filter_choices import ACTION_CODES, KeptModelChoiceFilter, kept
 from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction
 from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
@@ -39,15 +40,15 @@ class Sort(models.TextChoices):
 
 
 def action_choices() -> list[tuple[str, str]]:
-    """The portal's own types of action, then F&T's codes in use, with their labels: one
-    query, read when the form is built."""
+    """The portal's own types of action, then F&T's codes in use, with their labels (one
+    query, kept a minute: calls/filter_choices.py)."""
     codes = (
         Call.objects.exclude(action_code="")
         .order_by("action_code")
         .values_list("action_code", "action_label")
         .distinct()
     )
-    found = dict(codes)
+    found = dict(kept(ACTION_CODES, lambda: list(codes)))
     return [*TypeOfAction.choices, *((code, f"{code}: {label}") for code, label in found.items())]
 
 
@@ -110,7 +111,7 @@ class CallFilter(django_filters.FilterSet):
         method="applied_later",
         widget=forms.CheckboxSelectMultiple,
     )
-    fund = django_filters.ModelChoiceFilter(
+    fund = KeptModelChoiceFilter(
         label=_("Fund"),
         queryset=Fund.objects.all(),
         to_field_name="code",
@@ -118,14 +119,14 @@ class CallFilter(django_filters.FilterSet):
         empty_label=_("All funds"),
         widget=Select,
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = KeptModelChoiceFilter(
         label=_("Programme"),
         queryset=Programme.objects.all(),
         to_field_name="slug",
         empty_label=_("All programmes"),
         widget=Select,
     )
-    eligible = django_filters.ModelChoiceFilter(
+    eligible = KeptModelChoiceFilter(
         label=_("Who can apply"),
         queryset=ParticipantType.objects.all(),
         to_field_name="slug",
@@ -134,7 +135,7 @@ class CallFilter(django_filters.FilterSet):
         empty_label=_("Anyone"),
         widget=Select,
     )
-    theme = django_filters.ModelChoiceFilter(
+    theme = KeptModelChoiceFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         to_field_name="slug",

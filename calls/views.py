@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Prefetch, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,14 +99,43 @@ def _page_of_calls(calls, number, *, count: int | None = None):
     """A page of calls, found in two steps: the ids of the page, then those calls.
 
     Ordering and counting need only narrow indexed columns; the wide rows (descriptions)
-    are read for the page alone. Three queries: count (unless `count` is given), ids,
-    calls (plus deadlines).
+    are read for the page alone. Three queries: ids, calls, deadlines. The ids of a page
+    come with the number of calls in all (a window count, from the same scan) when
+    `count` is not given; only a page past the last one costs a count query more.
     """
-    ids = calls.values_list("pk", flat=True)
-    page = CountedPaginator(ids, settings.CALLS_PER_PAGE, count=count).get_page(number)
-    by_id = Call.objects.for_listing().in_bulk(list(page.object_list))
-    page.object_list = [by_id[pk] for pk in page.object_list]
+    ids, count = _page_ids(calls, number, count=count)
+    per_page = settings.CALLS_PER_PAGE
+    paginator = CountedPaginator(calls.values_list("pk", flat=True), per_page, count=count)
+    if ids is None:
+        page = paginator.get_page(number)
+        ids = list(page.object_list)
+    else:
+        page = Page(ids, int(number or 1), paginator)
+    by_id = Call.objects.for_listing().in_bulk(ids)
+    page.object_list = [by_id[pk] for pk in ids]
     return page
+
+
+def _page_ids(calls, number, *, count: int | None) -> tuple[list | None, int | None]:
+    """The ids of the `calls` on page `number` and how many calls there are in all (the
+    `count` given, else counted), or (None, count) for a page that is not one that holds
+    calls: not a number, or past the last page."""
+    try:
+        number = int(number or 1)
+    except (TypeError, ValueError):
+        return None, count
+    if number < 1:
+        return None, count
+    first, last = (number - 1) * settings.CALLS_PER_PAGE, number * settings.CALLS_PER_PAGE
+    if count is not None:
+        if count <= first:
+            return None, count
+        return list(calls.values_list("pk", flat=True)[first:last]), count
+    counted = calls.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    rows = list(counted[first:last])
+    if rows:
+        return [pk for pk, _ in rows], rows[0][1]
+    return ([], 0) if number == 1 else (None, None)
 
 
 def call_detail(request, identifier: str):

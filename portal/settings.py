@@ -176,6 +176,12 @@ CACHES["rows"] = {
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
+# The choices of the calls' filter lists, kept a minute in each process
+# (calls/filter_choices.py).
+CACHES["choices"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "choices",
+}
 
 # --- Celery: Redis is the broker; without it, tasks run in the web process. ---
 

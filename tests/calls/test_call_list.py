@@ -81,7 +81,7 @@ def test_pages_keep_the_status_filter(client, settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize("number_of_calls", [3, 30])
 def test_the_list_runs_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, number_of_calls
+    client, django_assert_num_queries, number_of_calls
 ):
     programme = ProgrammeFactory()
     CallFactory.create_batch(
@@ -91,6 +91,47 @@ def test_the_list_runs_a_fixed_number_of_queries(
     # the counts per status and programme and the programmes' funds (2, which give the
     # number of results), the ids of the page, those calls with programme and fund, their
     # deadlines.
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(10):
         response = client.get(URL, {"status": "closed"})
     assert len(identifiers(response)) == min(number_of_calls, 25)
+    # The choices are kept (calls/filter_choices.py).
+    with django_assert_num_queries(5):
+        assert len(identifiers(client.get(URL, {"status": "closed"}))) == min(number_of_calls, 25)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number_of_calls", [3, 30])
+def test_a_search_for_a_code_counts_the_calls_with_the_ids_of_the_page(
+    client, django_assert_num_queries, number_of_calls, settings
+):
+    """Calls found by their identifier code whatever their status are not in the counts
+    per status, so the number found comes with the page's ids, from the same query."""
+    settings.CALLS_PER_PAGE = 10
+    CallFactory.create_batch(number_of_calls, opens_at=opening_on(date(2020, 1, 1)))
+    client.get(URL)  # the filters' choices are kept
+    # The call named exactly by the code, if any; the counts per status and programme and
+    # the programmes' funds; the ids of the page with the number found; those calls; their
+    # deadlines.
+    with django_assert_num_queries(6):
+        response = client.get(URL, {"q": "testf 2025 ag"})
+    assert response.context["page"].paginator.count == number_of_calls
+    assert f"{number_of_calls} calls found" in response.text
+    assert len(identifiers(response)) == min(number_of_calls, 10)
+
+
+@pytest.mark.django_db
+def test_every_page_of_a_search_for_a_code_tells_how_many_were_found(client, settings):
+    settings.CALLS_PER_PAGE = 10
+    CallFactory.create_batch(23, opens_at=opening_on(date(2020, 1, 1)))
+    found = []
+    for page in (1, 2, 3):
+        response = client.get(URL, {"q": "testf 2025 ag", "page": page})
+        assert response.context["page"].paginator.count == 23
+        found += identifiers(response)
+    assert len(set(found)) == 23
+    # A page past the last one, or not a number, shows the last or the first.
+    last = client.get(URL, {"q": "testf 2025 ag", "page": 9})
+    assert last.context["page"].number == 3 and len(identifiers(last)) == 3
+    assert client.get(URL, {"q": "testf 2025 ag", "page": "x"}).context["page"].number == 1
+    nothing = client.get(URL, {"q": "testf 2030 ag"})
+    assert nothing.context["page"].paginator.count == 0 and "0 calls found" in nothing.text
