@@ -15,8 +15,11 @@ from django.core.cache import caches
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
+from programmes.models import Programme
+
 KEPT_SECONDS = 60
 ACTION_CODES = "action-codes"
+PROGRAMME_FUNDS = "programme-funds"
 
 
 def _cache():
@@ -30,6 +33,20 @@ def kept(key: str, read: Callable[[], list]) -> list:
         choices = read()
         _cache().set(key, choices, KEPT_SECONDS)
     return choices
+
+
+def programme_funds(programmes: set[int]) -> dict[int, str]:
+    """The code of the fund of each programme, read again when one of `programmes` is not
+    among those kept (added by another process meanwhile)."""
+
+    def read() -> dict[int, str]:
+        return dict(Programme.objects.values_list("pk", "fund__code"))
+
+    funds = kept(PROGRAMME_FUNDS, read)
+    if not programmes <= funds.keys():
+        funds = read()
+        _cache().set(PROGRAMME_FUNDS, funds, KEPT_SECONDS)
+    return funds
 
 
 def model_key(model: type[Model]) -> str:
@@ -65,10 +82,11 @@ class KeptModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def forget(*models: type[Model]) -> None:
-    """Forget the kept choices of `models` when one of their rows changes here."""
+    """Forget the kept choices of `models`, and the funds of the programmes, when one of
+    their rows changes here."""
 
     def forget_model(sender, **kwargs):
-        _cache().delete(model_key(sender))
+        _cache().delete_many([model_key(sender), PROGRAMME_FUNDS])
 
     for model in models:
         for signal in (post_save, post_delete):

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from calls.counts import status_counts_by_programme
-from calls.filter_choices import ACTION_CODES, KeptModelChoiceFilter, kept
+from calls.filter_choices import ACTION_CODES, KeptModelChoiceFilter, kept, programme_funds
 from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction
 from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
@@ -306,7 +306,7 @@ class CallFilter(django_filters.FilterSet):
             rows = status_counts_by_programme(at=self.at)
             return [row for row in rows if programme is None or row["programme"] == programme.pk]
         rows = self._filtered_except("status", "fund").status_counts(at=self.at, by="programme")
-        fund_of = dict(Programme.objects.values_list("pk", "fund__code"))
+        fund_of = programme_funds({row["programme"] for row in rows})
         return [{**row, "fund": fund_of[row["programme"]]} for row in rows]
 
     def facets(self) -> dict:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from calls.filter_choices import KEPT_SECONDS
-from programmes.models import Fund, Theme
+from programmes.models import Fund, Programme, Theme
 from tests.factories import CallFactory, FundFactory
 
 URL = reverse("call_list")
@@ -58,3 +58,15 @@ def test_a_new_type_of_action_imported_here_is_in_the_list_at_once(client):
     client.get(URL)
     CallFactory(action_code="AMIF-PJG", action_label="AMIF Project Grants")
     assert "AMIF-PJG: AMIF Project Grants" in client.get(URL).text
+
+
+@pytest.mark.django_db
+def test_a_programme_added_by_another_process_is_counted_under_its_fund_at_once(client):
+    CallFactory(programme__fund=FundFactory(code="ALPHA", call_prefix="ALPHA"))
+    delta = FundFactory(code="DELTA", call_prefix="DELTA")
+    client.get(URL, {"q": "synthetic"})  # the funds of the programmes are kept
+    # Made without signals, as in another process: not among the programmes kept.
+    Programme.objects.bulk_create([Programme(fund=delta, title="Delta", slug="delta")])
+    CallFactory(programme=Programme.objects.get(slug="delta"), title="Synthetic delta call")
+    response = client.get(URL, {"q": "synthetic", "status": "closed"})
+    assert response.context["facets"]["fund"] == {"ALPHA": 1, "DELTA": 1}
