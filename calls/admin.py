@@ -24,9 +24,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
 from calls.models import BRUSSELS, Call, CallObjective, CallStatus, Deadline
-from portal.history import ReadOnlyHistoryAdmin
-from portal.site import absolute_url
-from portal.spreadsheets import spreadsheet_cell
+from foundation.history import ReadOnlyHistoryAdmin
+from foundation.site import absolute_url
+from foundation.spreadsheets import spreadsheet_cell
 
 CSV_HEADER = [
     "identifier",

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.feeds import PlainTextAtom1Feed
 from calls.models import BRUSSELS
-from portal.feeds import SiteFeed
+from foundation.feeds import SiteFeed
 from projects.models import NewsItem
 
 FEED_LENGTH = 50

@@ -27,7 +27,7 @@ from calls.models import (
     deadline_on,
     opening_on,
 )
-from portal.history import ReadOnlyHistoryAdmin
+from foundation.history import ReadOnlyHistoryAdmin
 from programmes.models import ContactPoint, Fund, Programme
 
 PORTAL_MODELS = sorted(

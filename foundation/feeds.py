@@ -4,7 +4,7 @@ other absolute link, where Django's feeds would use the host the request named."
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
-from portal.site import absolute_url
+from foundation.site import absolute_url
 
 
 class SiteFeed(Feed):
