@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api.serializers import CallSerializer, _budget
-from calls.models import Call, deadline_on, opening_on
+from calls.models import Call
 from calls.services import call_cancel
+from foundation.brussels import deadline_on, opening_on
 from programmes.models import Fund, ParticipantType, Theme
 from tests.factories import CallFactory, ProgrammeFactory
 

@@ -17,16 +17,8 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
-from calls.models import (
-    BRUSSELS,
-    Call,
-    CallChange,
-    CallStatus,
-    Deadline,
-    ImportRun,
-    deadline_on,
-    opening_on,
-)
+from calls.models import Call, CallChange, CallStatus, Deadline, ImportRun
+from foundation.brussels import BRUSSELS, deadline_on, opening_on
 from foundation.history import ReadOnlyHistoryAdmin
 from programmes.models import ContactPoint, Fund, Programme
 
