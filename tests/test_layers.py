@@ -12,6 +12,7 @@ Migrations are left out: they name apps by their labels, and Django loads them a
 """
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -85,8 +86,9 @@ def _known_module(name: str, modules: dict[str, Path]) -> str | None:
     return name or None
 
 
+@cache
 def import_graph() -> dict[str, set[str]]:
-    """Each first-party module and the first-party modules it imports."""
+    """Each first-party module and the first-party modules it imports (read once)."""
     modules = _sources()
     graph = {}
     for name, path in modules.items():
