@@ -26,7 +26,7 @@ from alerts import links
 from alerts.models import Notification, Subscriber, Subscription
 from calls.calendar import deadlines_calendar
 from calls.models import Call
-from portal.site import absolute_url, site_host
+from foundation.site import absolute_url, site_host
 
 
 def confirmation(subscription: Subscription) -> EmailMultiAlternatives:

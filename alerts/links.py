@@ -11,7 +11,7 @@ from django.core import signing
 from django.urls import reverse
 
 from alerts.models import Subscriber, Subscription
-from portal.site import absolute_url
+from foundation.site import absolute_url
 
 CONFIRM_SALT = "alerts.confirm"
 MANAGE_SALT = "alerts.manage"

@@ -20,7 +20,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import BRUSSELS, Call, CallChange, CallStatus
+from calls.models import Call, CallChange, CallStatus
+from foundation.brussels import BRUSSELS
 from programmes.models import Programme
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from alerts.models import Notification, Subscriber, Subscription
 from calls.models import Call
-from portal.counters import window_count
+from foundation.counters import window_count
 from programmes.models import Programme
 
 # A new confirmation e-mail for the same subscription goes out at most this often,

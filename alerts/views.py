@@ -22,7 +22,7 @@ from alerts.services import (
     subscription_request,
     subscriptions_end,
 )
-from portal.same_origin import csrf_by_origin
+from foundation.same_origin import csrf_by_origin
 
 
 # The forms on call, programme and list pages carry no CSRF token (a shared cache keeps

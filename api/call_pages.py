@@ -26,7 +26,7 @@ from django.db.models import JSONField
 from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
 
-from portal.json_lists import json_value
+from foundation.json_lists import json_value
 
 # The parameters whose filters are SQL of their value alone. `q`, `eligible`, `theme`
 # and `action` read rows (a search's extra answers, a slug's row, the choices of

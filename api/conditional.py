@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from portal.counters import CACHE_ERRORS
+from foundation.counters import CACHE_ERRORS
 
 FIRST_SEEN_TIMEOUT = 30 * 24 * 3600
 logger = logging.getLogger(__name__)

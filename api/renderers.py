@@ -11,7 +11,7 @@ from itertools import chain
 
 from rest_framework.renderers import BaseRenderer
 
-from portal.spreadsheets import spreadsheet_cell
+from foundation.spreadsheets import spreadsheet_cell
 
 COLUMNS = [
     "identifier",

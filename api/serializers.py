@@ -27,7 +27,7 @@ from calls.models import (
     closes_from,
     status_from,
 )
-from portal.site import absolute_url
+from foundation.site import absolute_url
 from programmes.models import ContactPoint, Fund, Programme
 from projects.models import Country, Initiative, NewsItem, Region
 

@@ -9,7 +9,7 @@ the log says so: the API keeps serving.
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from portal.counters import window_count, window_left
+from foundation.counters import window_count, window_left
 
 
 class AnonThrottle(SimpleRateThrottle):

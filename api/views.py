@@ -53,7 +53,7 @@ from api.writes import (
 )
 from calls.models import Call, CallObjective, Deadline
 from calls.permissions import CallWritePermission, require
-from portal.json_lists import JSONList
+from foundation.json_lists import JSONList
 from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
 from projects.models import Country, Initiative, NewsItem, Region
 

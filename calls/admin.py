@@ -23,10 +23,11 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
-from calls.models import BRUSSELS, Call, CallObjective, CallStatus, Deadline
-from portal.history import ReadOnlyHistoryAdmin
-from portal.site import absolute_url
-from portal.spreadsheets import spreadsheet_cell
+from calls.models import Call, CallObjective, CallStatus, Deadline
+from foundation.brussels import brussels_time
+from foundation.history import ReadOnlyHistoryAdmin
+from foundation.site import absolute_url
+from foundation.spreadsheets import spreadsheet_cell
 
 CSV_HEADER = [
     "identifier",
@@ -333,7 +334,7 @@ def _kept_rows(formsets, model) -> list[tuple[int | None, dict]]:
 
 def _iso(moment: datetime | None) -> str:
     """A moment in Brussels time, ISO 8601 with its offset; empty when there is none."""
-    return timezone.localtime(moment, BRUSSELS).isoformat() if moment else ""
+    return brussels_time(moment, "c") if moment else ""
 
 
 from calls.ft import admin as ft_admin  # noqa: E402, F401 (registers the F&T import runs)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from calls.models import Deadline
-from portal.site import absolute_url, site_host
+from foundation.site import absolute_url, site_host
 from programmes.validators import without_control_characters
 
 PRODUCT_ID = "-//EU Migration Funding Portal//Deadlines//EN"

@@ -2,7 +2,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Call
-from portal.feeds import SiteFeed
+from foundation.feeds import SiteFeed
 from programmes.validators import without_control_characters
 
 FEED_LENGTH = 50

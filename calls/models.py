@@ -10,9 +10,8 @@ A deadline is the moment submission closes: a call is open from `opens_at`
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import global_settings, settings
 from django.contrib.postgres.indexes import GinIndex
@@ -28,6 +27,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from calls.search import SEARCH_CONFIG, SearchFold, search_calls
+from foundation.brussels import brussels_time, opening_on
 from programmes.models import OrderedText, ParticipantType, Programme, Theme
 from programmes.validators import (
     IDENTIFIER_PATTERN,
@@ -36,9 +36,6 @@ from programmes.validators import (
     validate_text_characters,
 )
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
-# EU calls close at 17:00 Brussels time; a source that gives only a date means that.
-DEADLINE_TIME = time(17, 0)
 DEADLINE_BEFORE_OPENING = _("A deadline must come after the call opens.")
 
 # What one call may hold (docs/architecture.md, "Caps"): a call's deadlines and objectives
@@ -59,16 +56,6 @@ def _text_field(label, *, max_length: int, **kwargs) -> models.TextField:
     changing it rebuilds the table on SQLite, which drops the deadline triggers."""
     validators = [MaxLengthValidator(max_length), validate_text_characters]
     return models.TextField(label, validators=validators, **kwargs)
-
-
-def deadline_on(day: date) -> datetime:
-    """The deadline of a call whose source gives only a date: 17:00 Brussels that day."""
-    return datetime.combine(day, DEADLINE_TIME, tzinfo=BRUSSELS)
-
-
-def opening_on(day: date) -> datetime:
-    """The opening of a call whose source gives only a date: the start of that day in Brussels."""
-    return datetime.combine(day, time(0, 0), tzinfo=BRUSSELS)
 
 
 class CallStatus(models.TextChoices):
@@ -846,7 +833,7 @@ class Deadline(models.Model):
         # express it: triggers enforce it (migration 0002), and clean() explains it.
 
     def __str__(self) -> str:
-        return timezone.localtime(self.due_at, BRUSSELS).strftime("%Y-%m-%d %H:%M %Z")
+        return brussels_time(self.due_at, "Y-m-d H:i T")
 
     def clean(self) -> None:
         if self.call_id and self.due_at and self.due_at <= self.call.opens_at:

@@ -5,7 +5,7 @@ ObjectPermissionBackend). Lists start from the querysets that state the same rul
 SQL (`Call.objects.editable_by(user)`, `Programme.objects.managed_by(user)`). Roles: an
 NCP belongs to contact points and edits the calls of their programmes; a superuser edits
 everything; staff run the site from the admin with Django's model permissions (the
-admin asks those itself; `portal.history.ReadOnlyHistoryAdmin` refuses history writes).
+admin asks those itself; `foundation.history.ReadOnlyHistoryAdmin` refuses history writes).
 
 Adapters, so that no view tests ownership by hand (STYLE.md, pitfall 2):
 - the NCP area: `call_permission_required`, `contact_point_permission_required` and

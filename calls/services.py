@@ -31,7 +31,7 @@ from calls.models import (
     ParentCall,
     Source,
 )
-from portal.history import history_user, save_validated
+from foundation.history import history_user, save_validated
 
 # Fields an editor sets through `call_create` and `call_update`.
 EDITABLE_FIELDS = (

@@ -18,7 +18,7 @@ from calls.calendar import deadlines_calendar
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, Deadline, ParentCall
 from calls.search_text import identifier_code
-from portal.http_cache import fresh_until
+from foundation.freshness import fresh_until
 from programmes.models import ContactPoint, Fund, Programme
 
 logger = logging.getLogger(__name__)

@@ -6,12 +6,10 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from calls.models import (
-    BRUSSELS,
     DEADLINE_BEFORE_OPENING,
     DOCUMENT_LANGUAGES,
     FT_OWNED_FIELDS,
@@ -27,6 +25,7 @@ from calls.services import (
     DocumentInput,
     publication_moment,
 )
+from foundation.brussels import brussels_time
 from programmes.models import ContactPerson, ContactPoint, Programme
 from programmes.services import CONTACT_POINT_FIELDS, PersonInput
 
@@ -319,7 +318,7 @@ class ExtendDeadlineForm(forms.Form):
 
 def _deadline_choice(deadline: Deadline) -> str:
     """A deadline as the reader's language writes it, in Brussels time."""
-    moment = date_format(timezone.localtime(deadline.due_at, BRUSSELS), "j F Y, H:i")
+    moment = brussels_time(deadline.due_at, "j F Y, H:i")
     if not deadline.label:
         return moment
     return _("%(label)s: %(deadline)s") % {"label": deadline.label, "deadline": moment}

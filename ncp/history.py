@@ -12,12 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from calls.models import BRUSSELS, Call, CallObjective, Deadline
+from calls.models import Call, CallObjective, Deadline
+from foundation.brussels import brussels_time
 
 # Set by call_cancel and not editable, so `diff_against` leaves them out by default.
 CALL_EXTRA_FIELDS = ("cancelled_at", "cancellation_reason")
@@ -109,7 +110,7 @@ def display_value(model: type[models.Model], name: str, value) -> str:
         return ""
     model_field = model._meta.get_field(name)
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value, BRUSSELS), "j F Y, H:i")
+        return brussels_time(value, "j F Y, H:i")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
@@ -121,7 +122,7 @@ def display_value(model: type[models.Model], name: str, value) -> str:
 
 
 def _deadline_subject(record) -> str:
-    moment = formats.date_format(timezone.localtime(record.due_at, BRUSSELS), "j F Y, H:i")
+    moment = brussels_time(record.due_at, "j F Y, H:i")
     return _("Deadline %(moment)s") % {"moment": moment}
 
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import translation
 
-from portal.site import site_domain, site_scheme
+from foundation.site import site_domain, site_scheme
 
 
 @shared_task(acks_late=True, ignore_result=True)

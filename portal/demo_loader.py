@@ -18,7 +18,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from calls import services
-from calls.models import Call, Deadline, deadline_on, opening_on
+from calls.models import Call, Deadline
+from foundation.brussels import deadline_on, opening_on
 from programmes.models import (
     ContactPerson,
     ContactPoint,

@@ -12,12 +12,11 @@ The deploy side (Varnish's configuration, which strips cookies other than the la
 for anonymous requests and passes requests with a session) is deploy/varnish/portal.vcl.
 """
 
-from datetime import datetime
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
+from foundation.freshness import freshness_limit
 from portal.middleware import SECRET_PAGES
 
 LIST_PAGES = {
@@ -53,15 +52,6 @@ API_RESOURCES = {
     "contact-point",
 }
 SHARED_STATUSES = {200, 301, 404}
-
-
-def fresh_until(request, moment: datetime | None) -> None:
-    """Let no shared copy of this page outlive `moment` (a call opening or a deadline
-    passing changes what its page says). The earliest moment given wins."""
-    if moment is None:
-        return
-    known = getattr(request, "_fresh_until", None)
-    request._fresh_until = moment if known is None else min(known, moment)
 
 
 def shared_lifetime(request, response) -> int | None:
@@ -111,7 +101,7 @@ class SharedCacheMiddleware:
         if lifetime is None:
             _keep_private(request, response)
             return response
-        until = getattr(request, "_fresh_until", None)
+        until = freshness_limit(request)
         if until is not None:
             lifetime = max(0, min(lifetime, int((until - timezone.now()).total_seconds())))
         # Replaces what the view said (the API's no-cache): this address is shared.

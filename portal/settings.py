@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "foundation",
     "portal",
     "programmes",
     "calls",

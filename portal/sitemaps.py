@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from calls.models import Call
-from portal.site import site_domain, site_scheme
+from foundation.site import site_domain, site_scheme
 from programmes.models import Programme
 from projects.models import Country, Initiative
 

@@ -6,19 +6,16 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from calls.feeds import NewCallsFeed
-from calls.views import deadlines_calendar_view
+from calls.urls import feed_urls as calls_feed_urls
 from ncp.accounts import QueuedPasswordResetView
 from portal import views
 from portal.sitemaps import SITEMAPS
-from projects import views as projects_views
-from projects.feeds import NewsFeed
-from projects.urls import country_urls, iati_urls, initiative_urls
+from projects.urls import country_urls, iati_urls, initiative_urls, news_urls, region_urls
+from projects.urls import feed_urls as projects_feed_urls
 
 urlpatterns = [
-    path("feeds/calls/", NewCallsFeed(), name="calls_feed"),
-    path("feeds/news/", NewsFeed(), name="news_feed"),
-    path("calendar/deadlines.ics", deadlines_calendar_view, name="deadlines_calendar"),
+    path("", include(calls_feed_urls)),
+    path("", include(projects_feed_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico whatever the page says.
@@ -36,9 +33,8 @@ urlpatterns += i18n_patterns(
     path("programmes/", include("programmes.urls")),
     path("initiatives/", include(initiative_urls)),
     path("countries/", include(country_urls)),
-    path("regions/", projects_views.region_list, name="region_list"),
-    path("news/", projects_views.news_list, name="news_list"),
-    path("news/<slug:slug>/", projects_views.news_detail, name="news_detail"),
+    path("regions/", include(region_urls)),
+    path("news/", include(news_urls)),
     path("legal-notice/", views.about_page, {"page": "legal_notice"}, name="legal_notice"),
     path("privacy/", views.about_page, {"page": "privacy"}, name="privacy"),
     path("accessibility/", views.about_page, {"page": "accessibility"}, name="accessibility"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from calls.counts import status_counts_by_programme
 from calls.models import Call, CallStatus
-from portal.site import absolute_url
+from foundation.site import absolute_url
 from programmes.models import Fund
 from projects.models import NewsItem
 

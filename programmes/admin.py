@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from portal.history import ReadOnlyHistoryAdmin
+from foundation.history import ReadOnlyHistoryAdmin
 from programmes.models import (
     ContactPerson,
     ContactPoint,

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.history import history_user, save_validated
+from foundation.history import history_user, save_validated
 from programmes.models import ContactPerson, ContactPoint, Programme
 
 # Fields a member of a contact point sets through `contact_point_update`.

@@ -3,8 +3,8 @@ from datetime import datetime, time
 from django.utils.translation import gettext_lazy as _
 
 from calls.feeds import PlainTextAtom1Feed
-from calls.models import BRUSSELS
-from portal.feeds import SiteFeed
+from foundation.brussels import BRUSSELS
+from foundation.feeds import SiteFeed
 from projects.models import NewsItem
 
 FEED_LENGTH = 50

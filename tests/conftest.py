@@ -60,7 +60,7 @@ def no_sweep_on_change(settings):
 @pytest.fixture(autouse=True)
 def fresh_cache(settings, request):
     """A local-memory cache of each test's own, whatever REDIS_URL says: rate-limit counts
-    (portal/counters.py) and API validators never leak from one test into another."""
+    (foundation/counters.py) and API validators never leak from one test into another."""
     settings.CACHES = {
         **settings.CACHES,
         "default": {

@@ -4,7 +4,8 @@ from datetime import date
 
 import factory
 
-from calls.models import Call, Deadline, deadline_on, opening_on
+from calls.models import Call, Deadline
+from foundation.brussels import deadline_on, opening_on
 from programmes.models import Fund, Programme
 
 

@@ -30,7 +30,7 @@ from api.models import ApiKey
 from api.webhooks.models import WebhookDelivery, WebhookEndpoint
 from api.webhooks.services import endpoint_save
 from calls import services
-from calls.models import BRUSSELS
+from foundation.brussels import BRUSSELS
 from tests.api.webhook_receiver import WebhookReceiver
 from tests.conftest import ROLES
 from tests.factories import CallFactory

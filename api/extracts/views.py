@@ -12,7 +12,7 @@ from api import schema
 from api.extracts.models import Extract
 from api.extracts.writer import extracts_root
 from api.views import ReadViewSet
-from portal.site import absolute_url
+from foundation.site import absolute_url
 
 
 class ExtractSerializer(serializers.ModelSerializer):

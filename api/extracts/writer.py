@@ -30,7 +30,7 @@ from api.renderers import csv_row as call_csv_row
 from api.serializers import CallSerializer, InitiativeSerializer
 from api.views import InitiativeViewSet, calls_to_represent, with_programme_facets
 from calls.models import Call
-from portal.spreadsheets import spreadsheet_cell
+from foundation.spreadsheets import spreadsheet_cell
 
 BATCH = 500
 INITIATIVE_COLUMNS = list(InitiativeSerializer.Meta.fields)

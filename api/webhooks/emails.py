@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from api.webhooks.models import WebhookEndpoint
-from portal.site import absolute_url
+from foundation.site import absolute_url
 
 
 def endpoint_disabled(endpoint: WebhookEndpoint) -> EmailMessage:

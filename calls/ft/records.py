@@ -20,7 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from calls.ft.html import plain_text, sanitise
-from calls.models import CallStatus, DeadlineModel, deadline_on, opening_on
+from calls.models import CallStatus, DeadlineModel
+from foundation.brussels import deadline_on, opening_on
 from programmes.validators import IDENTIFIER_PATTERN
 
 TOPIC, CALL_WITHOUT_TOPICS, CASCADE = "1", "2", "8"

@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from alerts.models import Subscriber, Subscription
-from calls.models import deadline_on
+from foundation.brussels import deadline_on
 from tests.alerts.celery_worker import free_port
 from tests.factories import CallFactory
 

@@ -5,7 +5,7 @@ from datetime import date
 from django.core import mail
 
 from alerts.models import Notification
-from calls.models import deadline_on
+from foundation.brussels import deadline_on
 from tests.alerts.conftest import follow
 from tests.alerts.test_reminders import brussels
 from tests.factories import CallFactory

@@ -12,7 +12,7 @@ from django.core import mail
 from icalendar import Calendar
 
 from alerts.models import Notification, due_reminder_days, reminder_moment
-from calls.models import BRUSSELS
+from foundation.brussels import BRUSSELS
 from tests.alerts.conftest import BEFORE_REMINDERS, follow
 from tests.conftest import SITE_URL
 from tests.factories import CallFactory

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from alerts import sweep
 from alerts.models import Notification, Subscription
-from calls.models import deadline_on
+from foundation.brussels import deadline_on
 from tests.alerts.conftest import follow
 from tests.alerts.test_digest import CONFIRMED, new_call
 from tests.alerts.test_reminders import brussels

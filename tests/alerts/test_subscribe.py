@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from alerts.models import Notification, Subscriber, Subscription
-from calls.models import BRUSSELS
+from foundation.brussels import BRUSSELS
 from tests.alerts.conftest import BEFORE_REMINDERS
 from tests.conftest import SITE_URL
 

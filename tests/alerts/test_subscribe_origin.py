@@ -1,5 +1,5 @@
 """The subscribe forms carry no CSRF token (their pages are kept by a shared cache); the
-browser's Origin and Sec-Fetch-Site headers protect the view (portal/same_origin.py)."""
+browser's Origin and Sec-Fetch-Site headers protect the view (foundation/same_origin.py)."""
 
 import pytest
 import time_machine

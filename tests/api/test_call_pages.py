@@ -11,7 +11,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from api.call_pages import KEPT, Statement
-from calls.models import Call, deadline_on
+from calls.models import Call
+from foundation.brussels import deadline_on
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from calls.models import Call, CallChange, deadline_on
+from calls.models import Call, CallChange
+from foundation.brussels import deadline_on
 
 URL = "/api/v1/calls/"
 CALL_A = "TESTF-2025-AG-A-01"

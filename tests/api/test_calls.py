@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api.serializers import CallSerializer, _budget
-from calls.models import Call, deadline_on, opening_on
+from calls.models import Call
 from calls.services import call_cancel
+from foundation.brussels import deadline_on, opening_on
 from programmes.models import Fund, ParticipantType, Theme
 from tests.factories import CallFactory, ProgrammeFactory
 
@@ -63,7 +64,7 @@ def test_a_call_carries_every_field_of_the_contract(api):
 @pytest.mark.django_db
 def test_the_list_and_the_detail_represent_a_call_alike(api):
     """The list reads a page as values, with each call's lists in the same query
-    (portal.json_lists.JSONList); the detail reads instances. Rows are made out of
+    (foundation.json_lists.JSONList); the detail reads instances. Rows are made out of
     their order, so that each list's order is the database's, not the insertion's."""
     programme = ProgrammeFactory()
     for slug, name in (("return", "Return"), ("asylum", "Asylum"), ("borders", "Borders")):

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from django.utils.http import http_date
 
-from calls.models import Call, deadline_on
+from calls.models import Call
+from foundation.brussels import deadline_on
 from tests.factories import CallFactory
 
 URLS = [

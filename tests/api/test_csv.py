@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from api.renderers import COLUMNS
-from calls.models import deadline_on, opening_on
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import CallFactory
 
 URL = "/api/v1/calls/"

@@ -23,7 +23,8 @@ from api.webhooks.delivery import backoff, delivery_attempt
 from api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from api.webhooks.sweep import webhooks_sweep
 from calls import services
-from calls.models import Call, deadline_on
+from calls.models import Call
+from foundation.brussels import deadline_on
 from tests.api.conftest import key_client
 from tests.api.webhook_receiver import WebhookReceiver
 from tests.calls.ft_data import amif_topic, answer_file

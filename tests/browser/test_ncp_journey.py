@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from calls.models import BRUSSELS
+from foundation.brussels import BRUSSELS
 
 PASSWORD = "Amif-Nicosia-2026!"
 

@@ -7,8 +7,9 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from calls.models import Deadline, opening_on
+from calls.models import Deadline
 from calls.views import CALENDAR_CACHE_SECONDS, CALENDAR_LENGTH
+from foundation.brussels import opening_on
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.usefixtures("demo")

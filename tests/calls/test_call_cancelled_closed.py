@@ -12,7 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from calls import services
-from calls.models import deadline_on
+from foundation.brussels import deadline_on
 from tests.factories import CallFactory
 
 BEFORE_THE_DEADLINE = datetime(2025, 3, 1, 9, tzinfo=UTC)

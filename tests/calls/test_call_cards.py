@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import translation
 
-from calls.models import deadline_on
+from foundation.brussels import deadline_on
 from tests.factories import CallFactory
 
 NOW = datetime(2025, 6, 20, 9, tzinfo=UTC)

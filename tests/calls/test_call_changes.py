@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from calls import services
-from calls.models import Call, deadline_on
+from calls.models import Call
 from calls.services import DeadlineInput
+from foundation.brussels import deadline_on
 from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.http import QueryDict
 
 from calls.counts import status_counts_by_programme
 from calls.filters import CallFilter
-from calls.models import Call, ProgrammeCallTally, deadline_on, opening_on
+from calls.models import Call, ProgrammeCallTally
 from calls.triggers import TALLY_TABLE
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

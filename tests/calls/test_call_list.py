@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from calls.models import deadline_on, opening_on
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import CallFactory, ProgrammeFactory
 
 URL = reverse("call_list")

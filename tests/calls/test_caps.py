@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from calls import models, services
-from calls.models import Call, CallChange, deadline_on, opening_on
+from calls.models import Call, CallChange
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from calls.models import DEADLINE_BEFORE_OPENING, Call, Deadline, deadline_on, opening_on
+from calls.models import DEADLINE_BEFORE_OPENING, Call, Deadline
 from calls.triggers import DEADLINE_AFTER_OPENING, violated_rule
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import CallFactory, FundFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from calls import services
-from calls.models import Call, CallChange, Deadline, deadline_on, opening_on
+from calls.models import Call, CallChange, Deadline
+from foundation.brussels import deadline_on, opening_on
 from projects.models import NewsItem
 from tests.factories import CallFactory, ProgrammeFactory
 

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from calls import services
-from calls.models import Call, CallChange, deadline_on, opening_on
+from calls.models import Call, CallChange
 from calls.services import DeadlineInput, EditConflict
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import CallFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

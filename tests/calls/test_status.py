@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from calls.models import BRUSSELS, Call, CallStatus, deadline_on, opening_on
+from calls.models import Call, CallStatus
+from foundation.brussels import BRUSSELS, deadline_on, opening_on
 from tests.factories import CallFactory
 
 FORTHCOMING, OPEN, CLOSED = CallStatus.FORTHCOMING, CallStatus.OPEN, CallStatus.CLOSED

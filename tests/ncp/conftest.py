@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
-from calls.models import BRUSSELS
+from foundation.brussels import BRUSSELS
 
 CLOCK = datetime(2025, 3, 3, 10, 0, tzinfo=BRUSSELS)
 

@@ -3,7 +3,8 @@ Brussels wall time)."""
 
 from django.utils import timezone
 
-from calls.models import BRUSSELS, Call
+from calls.models import Call
+from foundation.brussels import BRUSSELS
 
 NEW_IDENTIFIER = "TESTF-2025-AG-NEW-01"
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from calls import services
-from calls.models import BRUSSELS, Call, Deadline
+from calls.models import Call, Deadline
+from foundation.brussels import BRUSSELS
 from tests.ncp.conftest import CLOCK
 
 # A valid global date and time string, to the second, with its offset.

@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from calls.models import BRUSSELS, Call
+from calls.models import Call
+from foundation.brussels import BRUSSELS
 from tests.ncp.formdata import NEW_IDENTIFIER, new_call_data
 
 

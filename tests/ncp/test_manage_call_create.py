@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from calls.models import BRUSSELS, DEADLINE_BEFORE_OPENING, Call
+from calls.models import DEADLINE_BEFORE_OPENING, Call
+from foundation.brussels import BRUSSELS
 from tests.ncp.conftest import CLOCK
 from tests.ncp.formdata import NEW_IDENTIFIER, new_call_data
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from calls.models import BRUSSELS, Call, CallChange
+from calls.models import Call, CallChange
+from foundation.brussels import BRUSSELS
 from tests.ncp.formdata import edit_call_data
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from calls.models import BRUSSELS, Call, CallChange
+from calls.models import Call, CallChange
+from foundation.brussels import BRUSSELS
 from tests.conftest import make_user
 from tests.ncp.formdata import edit_call_data
 

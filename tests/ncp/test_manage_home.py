@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from calls.models import BRUSSELS
+from foundation.brussels import BRUSSELS
 from tests.conftest import make_user
 from tests.factories import CallFactory
 

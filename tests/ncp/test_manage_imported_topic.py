@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from calls.models import Call, Source, deadline_on
+from calls.models import Call, Source
+from foundation.brussels import deadline_on
 from programmes.models import ContactPoint
 from tests.factories import CallFactory
 from tests.ncp.formdata import edit_call_data

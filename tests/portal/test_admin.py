@@ -17,17 +17,9 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from calls import services
-from calls.models import (
-    BRUSSELS,
-    Call,
-    CallChange,
-    CallStatus,
-    Deadline,
-    ImportRun,
-    deadline_on,
-    opening_on,
-)
-from portal.history import ReadOnlyHistoryAdmin
+from calls.models import Call, CallChange, CallStatus, Deadline, ImportRun
+from foundation.brussels import BRUSSELS, deadline_on, opening_on
+from foundation.history import ReadOnlyHistoryAdmin
 from programmes.models import ContactPoint, Fund, Programme
 
 PORTAL_MODELS = sorted(

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from portal.templatetags.portal import eur, time_left
+from foundation.templatetags.pages import eur, time_left
 from programmes.models import ContactPoint
 
 LC_MESSAGES = settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES"

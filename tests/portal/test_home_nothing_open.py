@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import time_machine
 from django.urls import reverse
 
-from calls.models import deadline_on, opening_on
+from foundation.brussels import deadline_on, opening_on
 from tests.factories import CallFactory
 
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from calls.models import deadline_on, opening_on
+from foundation.brussels import deadline_on, opening_on
 from programmes.views import CLOSED_CALLS_SHOWN, LIVE_CALLS_SHOWN
 from tests.factories import CallFactory, ProgrammeFactory
 

@@ -1,7 +1,7 @@
 """Template filters of the portal: formatted text, amounts in euro, moments for HTML, call
 status and deadlines, and whether an initiative is ongoing.
 
-Load with ``{% load portal %}``.
+Load with ``{% load pages %}``.
 """
 
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""The template filters of portal/templatetags/portal.py: `paragraphs`, `eur`, `time_left`
+"""The template filters of foundation/templatetags/pages.py: `paragraphs`, `eur`, `time_left`
 and `active_on`."""
 
 from datetime import UTC, date, datetime, timedelta
@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.templatetags.portal import active_on, eur, paragraphs, time_left
+from foundation.templatetags.pages import active_on, eur, paragraphs, time_left
 from projects.models import Initiative
 
 
@@ -72,7 +72,7 @@ def test_paragraphs_escapes_even_text_marked_safe():
 def test_paragraphs_output_is_safe_and_not_escaped_again_in_a_template():
     html = paragraphs("Fish & chips")
     assert isinstance(html, SafeString)
-    rendered = Template("{% load portal %}{{ text|paragraphs }}").render(
+    rendered = Template("{% load pages %}{{ text|paragraphs }}").render(
         Context({"text": "Fish & <chips>"})
     )
     assert rendered == "<p>Fish &amp; &lt;chips&gt;</p>"
@@ -126,7 +126,7 @@ def test_eur_of_nothing_is_empty(value):
 
 
 def test_eur_in_a_template():
-    rendered = Template("{% load portal %}{{ budget|eur }}").render(
+    rendered = Template("{% load pages %}{{ budget|eur }}").render(
         Context({"budget": Decimal("9900000000.00")})
     )
     assert rendered == "EUR 9.9 billion"
@@ -165,7 +165,7 @@ def test_time_left_of_nothing_is_empty(due_at, now):
 
 
 def test_time_left_in_a_template():
-    rendered = Template("{% load portal %}{{ due_at|time_left:now }}").render(
+    rendered = Template("{% load pages %}{{ due_at|time_left:now }}").render(
         Context({"due_at": NOW + timedelta(days=2, hours=3), "now": NOW})
     )
     assert rendered == "2 days left"
@@ -209,7 +209,7 @@ def test_active_on_of_nothing_is_false(obj, day):
 
 def test_active_on_in_a_template():
     template = Template(
-        "{% load portal %}{% if initiative|active_on:today %}ongoing{% else %}ended{% endif %}"
+        "{% load pages %}{% if initiative|active_on:today %}ongoing{% else %}ended{% endif %}"
     )
     mpf = initiative(date(2020, 1, 1), date(2024, 12, 31))
     assert template.render(Context({"initiative": mpf, "today": date(2024, 6, 1)})) == "ongoing"

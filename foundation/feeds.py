@@ -1,10 +1,10 @@
-"""The base of the portal's Atom feeds: links on SITE_URL (portal/site.py), like every
+"""The base of the portal's Atom feeds: links on SITE_URL (foundation/site.py), like every
 other absolute link, where Django's feeds would use the host the request named."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
-from portal.site import absolute_url
+from foundation.site import absolute_url
 
 
 class SiteFeed(Feed):
