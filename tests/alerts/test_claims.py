@@ -184,3 +184,17 @@ def test_four_tasks_delivering_the_same_rows_at_once_send_each_once(call):
             thread.join()
     assert recipients() == [f"applicant{number:03d}@example.org" for number in range(200)]
     assert Notification.objects.filter(state=SENT).count() == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_a_batch_costs_four_queries_and_one_update_per_email(call, count):
+    """Claim, the rows with what their e-mails need (and their call's deadlines), the
+    superseded ones, then one UPDATE per e-mail marking it: nothing else per e-mail."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = pending_reminders(call, count)
+    with time_machine.travel(REMINDER_DUE, tick=False), CaptureQueriesContext(connection) as run:
+        states = notifications_deliver(ids)
+    assert list(states.values()) == [SENT] * count and len(mail.outbox) == count
+    assert len(run) == 4 + count, [query["sql"][:60] for query in run]
