@@ -14,12 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from alerts.delivery import (
-    TransientFailure,
-    confirmation_deliver,
-    digest_deliver,
-    notifications_deliver,
-)
+from alerts.confirmations import confirmation_deliver
+from alerts.delivery import notifications_deliver
+from alerts.digests import digest_deliver
+from alerts.mailer import TransientFailure
 from alerts.models import Notification, Subscription
 from alerts.sweep import SweepReport, alerts_sweep
 
