@@ -2,11 +2,11 @@
 
 Celery beat runs it every 15 minutes; `python manage.py send_reminders` runs it once.
 Both queue what it returns (`alerts.tasks.sweep_and_queue`): the sweep itself queues
-nothing, so that it needs no task. It is safe to run twice or at the same time: every
-notification is a row unique per (subscription, call, kind, slot), created with ON
-CONFLICT DO NOTHING, and only the task that claims a pending row sends it
-(alerts/delivery.py). A job that was down catches up: whatever is still due is created
-then, and of several reminders due at once only the most recent is sent.
+nothing, so that it imports no task (the tasks import it). It is safe to run twice or at
+the same time: every notification is a row unique per (subscription, call, kind, slot),
+created with ON CONFLICT DO NOTHING, and only the task that claims a pending row sends
+it (alerts/delivery.py). A job that was down catches up: whatever is still due is
+created then, and of several reminders due at once only the most recent is sent.
 """
 
 import logging
@@ -59,7 +59,7 @@ class SweepReport:
 def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
     """Create what is due at `at` (default: now), in one transaction, and return it with
     what is now marked as queued: notifications (`queued`), addresses owed a digest
-    (`digests`) and subscriptions whose confirmation was lost (`confirmations`)."""
+    (`digests`) and subscriptions whose confirmation was never sent (`confirmations`)."""
     at = at or timezone.now()
     report = SweepReport()
     with transaction.atomic():
