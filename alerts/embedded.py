@@ -14,6 +14,8 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
+from alerts import tasks
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,9 +28,7 @@ def sweep_after_call_change(sender, instance, created: bool, **kwargs) -> None:
 def _sweep() -> None:
     """The sweep in the request that made the change: a failure is logged, not shown to
     the editor, whose change is saved (the next run catches up)."""
-    from alerts.tasks import sweep
-
     try:
-        sweep.delay()
+        tasks.sweep.delay()
     except Exception:
         logger.exception("The sweep after a change to a call failed")

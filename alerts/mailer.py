@@ -14,6 +14,11 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+class TransientFailure(Exception):
+    """The SMTP server or the network failed in a way worth trying again later: raised to
+    the task, which retries with backoff."""
+
+
 def is_transient(error: Exception) -> bool:
     """A 4xx answer or a network failure is worth retrying; a 5xx answer is final."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):

@@ -186,6 +186,15 @@ class NotificationQuerySet(models.QuerySet):
         )
         return self.filter(Exists(newer), kind=Notification.Kind.REMINDER)
 
+    def for_sending(self) -> "NotificationQuerySet":
+        """With what their e-mails need (subscriber, call with programme and fund, change,
+        the call's deadlines: one query more), in id order."""
+        return (
+            self.select_related("subscription__subscriber", "call__programme__fund", "change")
+            .prefetch_related("call__deadlines")
+            .order_by("pk")
+        )
+
     def to_queue(self, *, at: datetime, requeue_after: timedelta) -> "NotificationQuerySet":
         """Pending e-mails never queued, or queued so long ago that the task was lost
         (a worker killed before it acknowledged it)."""
@@ -276,6 +285,13 @@ class Notification(models.Model):
         if self.kind == self.Kind.REMINDER:
             return self._reminder_skip_reason(at, superseded)
         return ""
+
+    def state_after_failure(self, *, transient: bool) -> str:
+        """The state after a failed attempt at sending, `attempts` not counting it yet:
+        pending, to be tried again, after a transient failure while attempts remain
+        (ALERTS_MAX_ATTEMPTS); failed otherwise, for good unless retried from the admin."""
+        retry = transient and self.attempts + 1 < settings.ALERTS_MAX_ATTEMPTS
+        return self.State.PENDING if retry else self.State.FAILED
 
     def _reminder_skip_reason(self, at: datetime, superseded: bool) -> str:
         if self.due_at <= at:

@@ -7,11 +7,11 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import Notification, Subscriber, Subscription
+from alerts.tasks import queue_confirmations, queue_notifications
 from calls.models import Call
 from foundation.counters import window_count
 from programmes.models import Programme
@@ -60,12 +60,12 @@ def subscription_request(
         subscriber.save(update_fields=["language"])
     subscription.confirmation_queued_at = now
     subscription.save(update_fields=["confirmation_queued_at"])
-    _queue_confirmations([subscription.pk])
+    transaction.on_commit(partial(queue_confirmations, [subscription.pk]))
     return subscription
 
 
 def _confirmation_on_its_way(subscription: Subscription, now: datetime) -> bool:
-    """A confirmation was sent, or queued (and not lost: see `confirmations_lost`),
+    """A confirmation was sent, or queued (and not lost: the sweep queues those again),
     less than CONFIRMATION_INTERVAL ago."""
     moments = (subscription.confirmation_sent_at, subscription.confirmation_queued_at)
     return any(moment and moment > now - CONFIRMATION_INTERVAL for moment in moments)
@@ -110,30 +110,6 @@ def _count_confirmation(email: str, client: str) -> None:
         )
 
 
-def _queue_confirmations(ids: list[int]) -> None:
-    from alerts.tasks import queue_confirmations
-
-    transaction.on_commit(partial(queue_confirmations, ids))
-
-
-def confirmations_lost(*, at: datetime) -> list[int]:
-    """Unconfirmed subscriptions whose confirmation was never sent: never queued (the
-    broker was down) or queued ALERTS_REQUEUE_MINUTES ago and still not sent (the task
-    was lost). Marked as queued now; the caller queues them."""
-    requeue_after = timedelta(minutes=settings.ALERTS_REQUEUE_MINUTES)
-    lost = (
-        Subscription.objects.filter(confirmed_at__isnull=True, confirmation_sent_at__isnull=True)
-        .filter(
-            Q(confirmation_queued_at__isnull=True)
-            | Q(confirmation_queued_at__lte=at - requeue_after)
-        )
-        .select_for_update(skip_locked=True)
-    )
-    ids = list(lost.values_list("pk", flat=True))
-    Subscription.objects.filter(pk__in=ids).update(confirmation_queued_at=at)
-    return ids
-
-
 def subscription_confirm(*, subscription: Subscription, at: datetime | None = None) -> None:
     """Confirm a subscription (a second confirmation keeps the first moment)."""
     Subscription.objects.filter(pk=subscription.pk, confirmed_at__isnull=True).update(
@@ -157,21 +133,12 @@ def subscriptions_end(*, subscriber: Subscriber, ids: list[int] | None = None) -
     return ended
 
 
-def unconfirmed_forget(*, at: datetime) -> None:
-    """Delete subscriptions never confirmed, and addresses left with none."""
-    expired = at - timedelta(days=settings.ALERTS_CONFIRM_DAYS)
-    Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=expired).delete()
-    Subscriber.objects.filter(subscriptions__isnull=True, created_at__lt=expired).delete()
-
-
 @transaction.atomic
 def notifications_retry(*, notifications) -> int:
     """Send failed notifications again (the admin's action): pending, with fresh attempts.
 
     Reminders and notices are queued at once; new calls go out with the next digest.
     """
-    from alerts.tasks import queue_notifications
-
     ids = list(notifications.exclude(state=Notification.State.SENT).values_list("pk", flat=True))
     Notification.objects.filter(pk__in=ids).update(
         state=Notification.State.PENDING, attempts=0, last_error="", queued_at=timezone.now()
@@ -179,13 +146,6 @@ def notifications_retry(*, notifications) -> int:
     direct = Notification.objects.filter(pk__in=ids).exclude(kind=Notification.Kind.NEW_CALL)
     queue_notifications(list(direct.values_list("pk", flat=True)))
     return len(ids)
-
-
-def subscription_search_failed(*, subscription: Subscription, at: datetime, error: str) -> None:
-    """Record that the database failed to run `subscription`'s saved search at `at`."""
-    Subscription.objects.filter(pk=subscription.pk).update(
-        search_failed_at=at, search_error=error[:2000]
-    )
 
 
 def subscriptions_search_retry(*, subscriptions) -> int:

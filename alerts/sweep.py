@@ -1,18 +1,18 @@
-"""The periodic sweep: create the notifications due now, then queue them.
+"""The periodic sweep: create the notifications due now, and mark what is to be queued.
 
 Celery beat runs it every 15 minutes; `python manage.py send_reminders` runs it once.
-It is safe to run twice or at the same time: every notification is a row unique per
-(subscription, call, kind, slot), created with ON CONFLICT DO NOTHING, and only the
-task that claims a pending row sends it (alerts/delivery.py). A job that was down
-catches up: whatever is still due is created then, and of several reminders due at
-once only the most recent is sent.
+Both queue what it returns (`alerts.tasks.sweep_and_queue`): the sweep itself queues
+nothing, so that it imports no task (the tasks import it). It is safe to run twice or at
+the same time: every notification is a row unique per (subscription, call, kind, slot),
+created with ON CONFLICT DO NOTHING, and only the task that claims a pending row sends
+it (alerts/delivery.py). A job that was down catches up: whatever is still due is
+created then, and of several reminders due at once only the most recent is sent.
 """
 
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
@@ -26,11 +26,6 @@ from alerts.models import (
     Subscriber,
     Subscription,
     due_reminder_days,
-)
-from alerts.services import (
-    confirmations_lost,
-    subscription_search_failed,
-    unconfirmed_forget,
 )
 from calls.filters import CallFilter
 from calls.models import Call, CallChange, CallStatus, Deadline
@@ -51,6 +46,9 @@ ANALYZE_AFTER = 1000
 
 @dataclass
 class SweepReport:
+    """What a sweep did: rows created and skipped, and the ids it marked as queued, for
+    the caller to queue once the sweep's transaction has committed."""
+
     created: int = 0
     skipped: int = 0
     queued: list[int] = field(default_factory=list)
@@ -59,13 +57,13 @@ class SweepReport:
 
 
 def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
-    """Create what is due at `at` (default: now) and queue it once the transaction commits."""
-    from alerts.tasks import queue_confirmations, queue_digests, queue_notifications
-
+    """Create what is due at `at` (default: now), in one transaction, and return it with
+    what is now marked as queued: notifications (`queued`), addresses owed a digest
+    (`digests`) and subscriptions whose confirmation was never sent (`confirmations`)."""
     at = at or timezone.now()
     report = SweepReport()
     with transaction.atomic():
-        unconfirmed_forget(at=at)
+        _forget_unconfirmed(at)
         report.created = _plan_reminders(at) + _plan_notices(at) + _plan_new_calls(at)
         report.skipped = (
             Notification.objects.superseded()
@@ -74,13 +72,17 @@ def alerts_sweep(*, at: datetime | None = None) -> SweepReport:
         )
         report.queued = _mark_queued(at)
         report.digests = _mark_digests_queued(at)
-        report.confirmations = confirmations_lost(at=at)
+        report.confirmations = _mark_confirmations_queued(at)
         if report.created >= ANALYZE_AFTER:
             transaction.on_commit(_analyze_notifications)
-        queue_notifications(report.queued)
-        queue_digests(report.digests)
-        transaction.on_commit(partial(queue_confirmations, report.confirmations))
     return report
+
+
+def _forget_unconfirmed(at: datetime) -> None:
+    """Delete subscriptions never confirmed, and addresses left with none."""
+    expired = at - timedelta(days=settings.ALERTS_CONFIRM_DAYS)
+    Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=expired).delete()
+    Subscriber.objects.filter(subscriptions__isnull=True, created_at__lt=expired).delete()
 
 
 def _analyze_notifications() -> None:
@@ -269,7 +271,9 @@ def _matched_ids(subscription: Subscription, calls, *, at: datetime) -> list[int
             return list(matching(subscription.search, calls, at=at).values_list("pk", flat=True))
     except DatabaseError as error:
         logger.warning("Saved search %s failed: %s", subscription.pk, error)
-        subscription_search_failed(subscription=subscription, at=at, error=str(error))
+        Subscription.objects.filter(pk=subscription.pk).update(
+            search_failed_at=at, search_error=str(error)[:2000]
+        )
         return []
 
 
@@ -314,4 +318,22 @@ def _mark_digests_queued(at: datetime) -> list[int]:
     )
     ids = list(due.values_list("pk", flat=True))
     Subscriber.objects.filter(pk__in=ids).update(digest_queued_at=at)
+    return ids
+
+
+def _mark_confirmations_queued(at: datetime) -> list[int]:
+    """Unconfirmed subscriptions whose confirmation was never sent: never queued (the
+    broker was down) or queued ALERTS_REQUEUE_MINUTES ago and still not sent (the task
+    was lost). Marked as queued now; the caller queues them."""
+    requeue_after = timedelta(minutes=settings.ALERTS_REQUEUE_MINUTES)
+    lost = (
+        Subscription.objects.filter(confirmed_at__isnull=True, confirmation_sent_at__isnull=True)
+        .filter(
+            Q(confirmation_queued_at__isnull=True)
+            | Q(confirmation_queued_at__lte=at - requeue_after)
+        )
+        .select_for_update(skip_locked=True)
+    )
+    ids = list(lost.values_list("pk", flat=True))
+    Subscription.objects.filter(pk__in=ids).update(confirmation_queued_at=at)
     return ids

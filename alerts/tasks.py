@@ -6,6 +6,7 @@ the row's state decides whether anything is still to send.
 """
 
 import logging
+from datetime import datetime
 from functools import partial
 
 from celery import shared_task
@@ -13,14 +14,12 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from alerts.delivery import (
-    TransientFailure,
-    confirmation_deliver,
-    digest_deliver,
-    notifications_deliver,
-)
+from alerts.confirmations import confirmation_deliver
+from alerts.delivery import notifications_deliver
+from alerts.digests import digest_deliver
+from alerts.mailer import TransientFailure
 from alerts.models import Notification, Subscription
-from alerts.sweep import alerts_sweep
+from alerts.sweep import SweepReport, alerts_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,17 @@ def backoff(retries: int) -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def sweep() -> None:
-    alerts_sweep()
+    sweep_and_queue()
+
+
+def sweep_and_queue(*, at: datetime | None = None) -> SweepReport:
+    """Run the sweep (alerts/sweep.py) and queue what it marked, once its transaction
+    has committed: what beat's task and `manage.py send_reminders` do."""
+    report = alerts_sweep(at=at)
+    queue_notifications(report.queued)
+    queue_digests(report.digests)
+    transaction.on_commit(partial(queue_confirmations, report.confirmations))
+    return report
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -80,7 +89,7 @@ def queue_notifications(ids: list[int]) -> None:
 def queue_confirmations(ids: list[int]) -> None:
     """Queue the confirmation e-mails of subscriptions `ids` now (after the commit that
     recorded them). With the broker down they are marked not queued and the visitor sees
-    the usual page: the next sweep queues them (`services.confirmations_lost`)."""
+    the usual page: the next sweep marks them and they are queued again."""
     for subscription_id in ids:
         try:
             send_confirmation.delay(subscription_id)

@@ -12,8 +12,9 @@ Each run starts clean: one SYNTHETIC call (fund SYNTH, "Synthetic reminders benc
 call") with a deadline two days ahead, and N confirmed subscribers of it
 (bench-subscriber-NNNNN@example.org). The bench process starts an SMTP server (aiosmtpd)
 and ONE worker, `celery -A portal worker --pool=prefork --concurrency=2` (two worker
-processes), with production settings (DEBUG off), then runs the sweep (alerts_sweep)
-itself, which creates the rows and queues the delivery tasks (25 reminders each) on Redis.
+processes), with production settings (DEBUG off), then runs the sweep and queues what it
+marked as beat's task does (sweep_and_queue), which creates the rows and queues the
+delivery tasks (25 reminders each) on Redis.
 
 Measured: the sweep's time (rows created and tasks queued); e-mails per second from the
 sweep's start to the last message received, and from the first message to the last; and
@@ -227,7 +228,7 @@ def _run(smtp: CountingSmtpServer, subscribers: int, workdir: Path, stall: float
     """One clean run: fill, start a worker, sweep, wait for every e-mail, stop the worker."""
     from django.utils import timezone
 
-    from alerts.sweep import alerts_sweep
+    from alerts.tasks import sweep_and_queue
 
     _fill(subscribers)
     smtp.reset()
@@ -236,7 +237,7 @@ def _run(smtp: CountingSmtpServer, subscribers: int, workdir: Path, stall: float
         worker.wait_until_ready()
         cpu_before = worker.cpu_seconds()
         started = time.perf_counter()
-        report = alerts_sweep(at=timezone.now())
+        report = sweep_and_queue(at=timezone.now())
         sweep_seconds = time.perf_counter() - started
         print(f"Sweep: {report.created} rows created, {len(report.queued)} reminders queued")
         _wait_for_delivery(smtp, subscribers, stall)

@@ -99,14 +99,14 @@ def run_sweep(db, django_capture_on_commit_callbacks):
     """Run the sweep at a moment, with its queued tasks run at once (eager Celery)."""
     import time_machine
 
-    from alerts.sweep import alerts_sweep
+    from alerts.tasks import sweep_and_queue
 
     def run(moment: datetime):
         with (
             time_machine.travel(moment, tick=False),
             django_capture_on_commit_callbacks(execute=True),
         ):
-            return alerts_sweep()
+            return sweep_and_queue()
 
     return run
 

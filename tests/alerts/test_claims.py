@@ -14,29 +14,27 @@ from alerts import claims, mailer
 from alerts.claims import Claim
 from alerts.delivery import notifications_deliver
 from alerts.models import Notification
+from alerts.sweep import alerts_sweep
 from tests.alerts.conftest import follow
 from tests.alerts.test_delivery import REMINDER_DUE
 
 PENDING, SENT = Notification.State.PENDING, Notification.State.SENT
 
 
-def pending_reminders(call, count: int, monkeypatch) -> list[int]:
-    """`count` pending reminders of `call`, due at REMINDER_DUE, none queued: their ids."""
-    from alerts import tasks
-    from alerts.sweep import alerts_sweep
-
+def pending_reminders(call, count: int) -> list[int]:
+    """`count` pending reminders of `call`, due at REMINDER_DUE, none queued (the sweep
+    alone marks them queued; its callers queue them): their ids."""
     for number in range(count):
         follow(call=call, email=f"applicant{number:03d}@example.org")
-    with monkeypatch.context() as patch, time_machine.travel(REMINDER_DUE, tick=False):
-        patch.setattr(tasks, "queue_notifications", lambda ids: None)
+    with time_machine.travel(REMINDER_DUE, tick=False):
         ids = alerts_sweep().queued
     assert len(ids) == count
     return ids
 
 
 @pytest.fixture
-def reminders(call, monkeypatch):
-    return pending_reminders(call, 5, monkeypatch)
+def reminders(call):
+    return pending_reminders(call, 5)
 
 
 class Killed(BaseException):
@@ -164,8 +162,8 @@ def test_a_claim_skips_rows_another_task_is_claiming_without_waiting(reminders):
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_four_tasks_delivering_the_same_rows_at_once_send_each_once(call, monkeypatch):
-    ids = pending_reminders(call, 200, monkeypatch)
+def test_four_tasks_delivering_the_same_rows_at_once_send_each_once(call):
+    ids = pending_reminders(call, 200)
     with time_machine.travel(REMINDER_DUE, tick=False):
         batches = [ids[start : start + 25] for start in range(0, len(ids), 25)]
         start = threading.Barrier(4)
@@ -186,3 +184,17 @@ def test_four_tasks_delivering_the_same_rows_at_once_send_each_once(call, monkey
             thread.join()
     assert recipients() == [f"applicant{number:03d}@example.org" for number in range(200)]
     assert Notification.objects.filter(state=SENT).count() == 200
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_a_batch_costs_four_queries_and_one_update_per_email(call, count):
+    """Claim, the rows with what their e-mails need (and their call's deadlines), the
+    superseded ones, then one UPDATE per e-mail marking it: nothing else per e-mail."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = pending_reminders(call, count)
+    with time_machine.travel(REMINDER_DUE, tick=False), CaptureQueriesContext(connection) as run:
+        states = notifications_deliver(ids)
+    assert list(states.values()) == [SENT] * count and len(mail.outbox) == count
+    assert len(run) == 4 + count, [query["sql"][:60] for query in run]

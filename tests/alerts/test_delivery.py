@@ -6,7 +6,8 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from alerts.delivery import TransientFailure, notification_deliver
+from alerts.delivery import notification_deliver
+from alerts.mailer import TransientFailure
 from alerts.models import Notification
 from tests.alerts.conftest import follow
 from tests.alerts.test_reminders import brussels

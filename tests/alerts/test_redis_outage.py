@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from alerts.models import Subscription
-from alerts.sweep import alerts_sweep
+from alerts.tasks import sweep_and_queue
 from tests.alerts.celery_worker import CeleryWorker, worker_environment
 from tests.alerts.test_worker import wait_for
 from tests.factories import CallFactory
@@ -44,7 +44,7 @@ def test_with_redis_down_the_portal_serves_and_confirmations_arrive_once_it_is_b
     )
     try:
         worker.wait_until_ready()
-        assert len(alerts_sweep().confirmations) == 2
+        assert len(sweep_and_queue().confirmations) == 2
         wait_for(lambda: smtp_server.count() == 2, timeout=60)
     finally:
         worker.kill()

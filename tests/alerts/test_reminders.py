@@ -126,20 +126,20 @@ def test_a_pending_reminder_is_skipped_when_a_more_recent_one_is_due(
     """The 3-day reminder was queued but no worker ran; by the 1-day moment only that goes."""
     import time_machine
 
-    from alerts.sweep import alerts_sweep
+    from alerts.tasks import sweep_and_queue
 
     follow(call=call)
     with (
         time_machine.travel(brussels(2025, 6, 28, 9, 0), tick=False),
         django_capture_on_commit_callbacks(execute=False),
     ):
-        alerts_sweep()
+        sweep_and_queue()
     assert Notification.objects.get(remind_days=3).state == Notification.State.PENDING
     with (
         time_machine.travel(brussels(2025, 6, 29, 17, 0), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        report = alerts_sweep()
+        report = sweep_and_queue()
     assert report.skipped == 1
     assert Notification.objects.get(remind_days=3).state == Notification.State.SKIPPED
     assert [m.subject for m in mail.outbox] == [f"{call.identifier} closes in 1 day"]

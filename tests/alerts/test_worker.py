@@ -17,7 +17,7 @@ import redis
 from django.utils import timezone
 
 from alerts.models import Notification, Subscriber, Subscription
-from alerts.sweep import alerts_sweep
+from alerts.tasks import sweep_and_queue
 from tests.alerts.celery_worker import CLAIM_SECONDS, CeleryWorker, worker_environment
 from tests.factories import CallFactory
 
@@ -121,7 +121,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     hook = KillMidBatch(after=150, processes=2)
     smtp_server.on_data = hook
     hook.worker = celery_on_redis(concurrency=2)
-    alerts_sweep()
+    sweep_and_queue()
     wait_for(lambda: hook.killed)
     wait_for(lambda: hook.worker.process.poll() is not None)
     sent_before_kill = smtp_server.count()
@@ -134,7 +134,7 @@ def test_a_worker_killed_mid_batch_loses_no_reminder_and_sends_none_twice(
     # after ALERTS_REQUEUE_MINUTES).
     time.sleep(CLAIM_SECONDS + 1)
     settings.ALERTS_REQUEUE_MINUTES = 0
-    alerts_sweep()
+    sweep_and_queue()
     wait_for(lambda: smtp_server.count() >= 500)
     time.sleep(1)  # anything sent twice would arrive now
     delivered_once_each(smtp_server, 500)
@@ -147,7 +147,7 @@ def test_a_sweep_run_twice_with_two_workers_sends_each_reminder_once(
     celery_on_redis(concurrency=2)
     celery_on_redis(concurrency=2)
     settings.ALERTS_REQUEUE_MINUTES = 0  # the second sweep queues every pending row again
-    first, second = alerts_sweep(), alerts_sweep()
+    first, second = sweep_and_queue(), sweep_and_queue()
     assert len(first.queued) == 200 and first.created == 400
     assert second.created == 0
     wait_for(lambda: smtp_server.count() >= 200)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from alerts.models import Subscriber
-from alerts.sweep import alerts_sweep
+from alerts.tasks import sweep_and_queue
 from programmes.models import Programme
 from tests.browser.test_accessibility import axe_violations, browser_context_args, describe
 from tests.conftest import SITE_URL
@@ -49,7 +49,7 @@ def test_subscribe_confirm_be_reminded_and_leave(site, page: Page, live_server):
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Subscription confirmed")
 
-    alerts_sweep()
+    sweep_and_queue()
     reminder = mail.outbox[1]
     assert (
         reminder.subject == "AMIF-2026-AG-ALERTS-01 closes in 2 days"

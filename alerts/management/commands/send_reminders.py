@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from alerts.sweep import alerts_sweep
+from alerts.tasks import sweep_and_queue
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = alerts_sweep()
+        report = sweep_and_queue()
         self.stdout.write(
             f"{report.created} notification(s) created, {report.skipped} skipped as superseded, "
             f"{len(report.queued)} queued, {len(report.digests)} digest(s) queued."
