@@ -87,7 +87,7 @@ def _check_unconfirmed_limit(subscriber: Subscriber) -> None:
 
 def _count_confirmation(email: str, client: str) -> None:
     """Count one confirmation e-mail for the address and for the client, or refuse it.
-    Counts are kept in the cache (portal/counters.py): with it down, they let it through."""
+    Counts are kept in the cache (foundation/counters.py): with it down, they let it through."""
     if client:
         count = window_count(f"confirm-client:{client}", 3600)
         if count is not None and count > settings.ALERTS_CONFIRMATIONS_PER_CLIENT:

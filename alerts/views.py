@@ -26,7 +26,7 @@ from foundation.same_origin import csrf_by_origin
 
 
 # The forms on call, programme and list pages carry no CSRF token (a shared cache keeps
-# those pages); the browser's Origin protects this view instead (portal/same_origin.py).
+# those pages); the browser's Origin protects this view instead (foundation/same_origin.py).
 @csrf_by_origin
 @require_http_methods(["GET", "POST"])
 def alerts_subscribe(request):

@@ -15,8 +15,6 @@ import ast
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDATION = "foundation"
 PROJECT = "portal"
@@ -38,11 +36,6 @@ UPWARD_KEPT = [
     "calls.services imports api.webhooks",
     "calls.services imports api.webhooks.events",
 ]
-
-# The last cycle on this branch, which issue 17's second item removes on a branch of its own
-# (the sweep returns what it queued, the task and the command queue it). Once both are
-# merged the graph has no cycle and this set can go.
-BEING_REMOVED = {"alerts.services", "alerts.tasks", "alerts.sweep"}
 
 
 def _module_name(path: Path) -> str:
@@ -196,11 +189,8 @@ def import_cycles() -> list[tuple[set[str], str]]:
 
 
 def test_no_import_cycle():
-    cycles = import_cycles()
-    others = [chain for group, chain in cycles if group != BEING_REMOVED]
-    assert others == [], "import cycles:\n" + "\n".join(others)
-    if cycles:
-        pytest.xfail(f"the cycle being removed on its own branch: {cycles[0][1]}")
+    cycles = [chain for _, chain in import_cycles()]
+    assert cycles == [], "import cycles:\n" + "\n".join(cycles)
 
 
 def test_the_cycle_finder_and_the_import_reader(tmp_path):
