@@ -162,45 +162,33 @@ class Representation:
         self.programmes: dict[int, dict] = {}
 
     def __call__(self, row: dict) -> dict:
-        at, when = self.at, self.when
-        deadlines = row["deadline_list"]
-        dues = [due_at for _id, due_at, _label in deadlines]
-        closes_at = closes_from(at, dues)
-        opens_at, published_at, cancelled_at = (
-            row["opens_at"],
-            row["published_at"],
-            row["cancelled_at"],
-        )
-        status = status_from(at, opens_at=opens_at, cancelled_at=cancelled_at, dues=dues)
-        budget = row["budget"]
+        when = self.when
+        status, closes_at, deadlines = self._schedule(row)
         eligible, eligible_source, themes, themes_source = self._facets(row)
-        identifier = row["identifier"]
-        countries = row["eligible_countries"]
+        published_at, cancelled_at = row["published_at"], row["cancelled_at"]
+        countries = row["eligible_countries"]  # a multiple CountryField's column: "MA,TR"
         return {
-            "identifier": identifier,
+            "identifier": row["identifier"],
             "code": row["code"],
             "parent_identifier": row["parent_identifier"],
             "title": row["title"],
             "summary": row["summary"],
             "description": row["description"],
             "objectives": [text for (text,) in row["objective_list"]],
-            "status": status.value,
-            "opens_at": when(opens_at),
+            "status": status,
+            "opens_at": when(row["opens_at"]),
             "closes_at": when(closes_at) if closes_at else None,
-            "deadlines": [
-                {"id": pk, "due_at": when(due), "label": label} for pk, due, label in deadlines
-            ],
+            "deadlines": deadlines,
             "programme": row["programme_slug"],
             "fund": row["fund_code"],
             "type_of_action": row["type_of_action"],
-            "budget": None if budget is None else amount_text(budget),
+            "budget": _amount(row["budget"]),
             "eligible": eligible,
             "eligible_source": eligible_source,
-            # A multiple CountryField's column ("MA,TR").
             "eligible_countries": countries.split(",") if countries else [],
             "themes": themes,
             "themes_source": themes_source,
-            "url": self.url.format(identifier),
+            "url": self.url.format(row["identifier"]),
             "published_at": when(published_at) if published_at else None,
             "cancelled_at": when(cancelled_at) if cancelled_at else None,
             "cancellation_reason": row["cancellation_reason"],
@@ -216,6 +204,19 @@ class Representation:
             "ft_last_seen_at": _moment(when, row["ft_last_seen_at"]),
             "ft_missing_since": _moment(when, row["ft_missing_since"]),
         }
+
+    def _schedule(self, row: dict) -> tuple[str, datetime | None, list[dict]]:
+        """The call's status and when it closes at `at`, and its deadlines."""
+        deadlines, at, when = row["deadline_list"], self.at, self.when
+        dues = [due_at for _id, due_at, _label in deadlines]
+        status = status_from(
+            at, opens_at=row["opens_at"], cancelled_at=row["cancelled_at"], dues=dues
+        )
+        return (
+            status.value,
+            closes_from(at, dues),
+            [{"id": pk, "due_at": when(due), "label": label} for pk, due, label in deadlines],
+        )
 
     def _facets(self, row: dict) -> tuple[list, str, list, str]:
         """Who may apply and the themes: the call's own list, else its programme's, and
