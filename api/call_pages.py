@@ -2,11 +2,12 @@
 
 Every request that asks the API's list of calls the same question (the same parameters,
 of the public calls) runs the same SQL; only the moment it is asked changes, which
-decides each call's status. Building the filter set and the values query with its JSON
-lists and compiling it was most of the API's own work on a page, so the first request
-of a question compiles its page query and keeps the SQL, with the places of the moment
-among its parameters; the next ones run that SQL with their own moment. Either way the
-page is one query, and its rows pass through the ORM's converters as `values()` rows do.
+decides each call's status. Building the filter set and the page query (the rows of
+api.call_representation.with_representation) and compiling it was most of the API's own
+work on a page, so the first request of a question compiles its page query and keeps the
+SQL, with the places of the moment among its parameters; the next ones run that SQL with
+their own moment. Either way the page is one query, and its rows pass through the ORM's
+converters as `values()` rows do; api.call_representation writes them.
 
 Where the moment goes is found, not assumed: the question's query is compiled a second
 time for a moment far from the first (`_OTHER_MOMENT`); the SQL must be the same and the
@@ -122,7 +123,7 @@ class Statement:
 
 def _quicker(converter, column):
     """JSONField's converter of a model's own column, with the standard decoder, as
-    portal.json_lists.json_value (two such columns a call); any other as it is."""
+    foundation.json_lists.json_value (two such columns a call); any other as it is."""
     field = getattr(converter, "__self__", None)
     if (
         getattr(converter, "__func__", None) is JSONField.from_db_value

@@ -1,7 +1,7 @@
 """Calls as CSV, for spreadsheets: one row per call, the JSON fields flattened.
 
 Lists become one cell joined by "; " (deadlines, eligible, themes) or by new lines
-(objectives). Text that would start a formula is escaped (portal.spreadsheets).
+(objectives). Text that would start a formula is escaped (foundation.spreadsheets).
 """
 
 import csv

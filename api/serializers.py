@@ -1,31 +1,21 @@
 """What the API sends for each resource, and what it accepts for a call.
 
 Read serializers only describe and format: every value comes from a model, property
-or queryset method (a call's status from `calls.models.status_from`, the rule of
-`Call.status_at`). The call serializer writes its dict directly (see
-`CallSerializer.represent`); its declared
-fields are the contract the OpenAPI schema shows, and a test keeps the two equal.
+or queryset method. A call is written by api.call_representation (its status from
+`calls.models.status_from`, the rule of `Call.status_at`); `CallSerializer` declares
+its fields, the contract the OpenAPI schema shows, and a test keeps the two equal.
 """
 
-from datetime import UTC, datetime
-from decimal import Context, Decimal
-from functools import cache, cached_property
-
-from django.urls import reverse
-from django.utils import timezone
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calls.models import (
-    Call,
     CallStatus,
     DeadlineModel,
     Source,
     TypeOfAction,
-    closes_from,
-    status_from,
 )
 from foundation.site import absolute_url
 from programmes.models import ContactPoint, Fund, Programme
@@ -51,6 +41,9 @@ COUNTRY_CHOICES = [code for code, _name in countries]
 
 
 class CallSerializer(serializers.Serializer):
+    """The fields of a call as the API sends them, for the schema and the write
+    serializers' checks; api.call_representation writes them."""
+
     identifier = serializers.CharField(help_text="The EU identifier code; the call's key.")
     code = serializers.IntegerField(
         allow_null=True, help_text="The numeric id in the source portal; null for none."
@@ -153,188 +146,6 @@ class CallSerializer(serializers.Serializer):
     ft_missing_since = serializers.DateTimeField(
         allow_null=True, help_text="Set when F&T no longer lists the topic; it is kept."
     )
-
-    @cached_property
-    def _url(self) -> str:
-        """reverse() once, not per call: identifiers need no quoting ([A-Z0-9-])."""
-        return absolute_url(reverse("call_detail", args=["IDENTIFIER"])).replace("IDENTIFIER", "{}")
-
-    @cached_property
-    def _datetime(self):
-        """An aware datetime (as the ORM reads them) written as DRF's DateTimeField writes
-        it: ISO 8601 in the current time zone, "Z" for UTC. The zone is looked up once, not
-        per value, and each moment written once (calls share their days of opening,
-        publication and deadlines) for some 130 dates a page; tests/api/test_calls.py holds
-        the two equal."""
-        zone = timezone.get_current_timezone()
-
-        def iso(moment: datetime) -> str:
-            local = moment.astimezone(zone)
-            if local.utcoffset().seconds % 60:  # a local mean time (before 1892): not RFC 3339
-                local = moment.astimezone(UTC)
-            text = local.isoformat()
-            return f"{text[:-6]}Z" if text.endswith("+00:00") else text
-
-        return cache(iso)
-
-    def _facets(self, programme) -> dict:
-        """A programme's eligible participants and themes, built once per programme."""
-        cache = self.__dict__.setdefault("_facets_of", {})
-        if programme.pk not in cache:
-            cache[programme.pk] = {
-                "eligible": _named(programme.eligible_participants.all()),
-                "themes": _named(programme.themes.all()),
-            }
-        return cache[programme.pk]
-
-    def to_representation(self, call: Call) -> dict:
-        """One call, from an instance with what `api.views.calls_to_represent` loads:
-        `programme__fund` selected, `deadlines`, `objectives`, `eligible_participants` and
-        `themes` prefetched, and the programmes' themes and eligible participants."""
-        programme = call.programme
-        values = {name: getattr(call, name) for name in CALL_VALUES}
-        values |= {"programme_slug": programme.slug, "fund_code": programme.fund.code}
-        values["eligible_countries"] = [country.code for country in call.eligible_countries]
-        return self.represent(
-            values,
-            deadlines=[(d.pk, d.due_at, d.label) for d in call.deadlines.all()],
-            objectives=[objective.text for objective in call.objectives.all()],
-            facets=self._facets(programme),
-            own={
-                "eligible": _named(call.eligible_participants.all()),
-                "themes": _named(call.themes.all()),
-            },
-        )
-
-    def represent(
-        self, call: dict, *, deadlines: list, objectives: list, facets: dict, own: dict
-    ) -> dict:
-        """One call, built directly from its values (CALL_VALUES, `programme_slug` and
-        `fund_code`, `eligible_countries` as a list of codes), its deadlines as (id, due_at,
-        label) in order, its objectives' texts, its programme's facets and its own
-        (`eligible`, `themes`, each a list of slug and name): five times faster than field
-        by field, and what the list builds from values without model instances
-        (bench/api.py)."""
-        at = self.context.get("at") or timezone.now()
-        when = self._datetime
-        dues = [due_at for _id, due_at, _label in deadlines]
-        closes_at = closes_from(at, dues)
-        status = status_from(
-            at, opens_at=call["opens_at"], cancelled_at=call["cancelled_at"], dues=dues
-        )
-        budget, published_at, cancelled_at = (
-            call["budget"],
-            call["published_at"],
-            call["cancelled_at"],
-        )
-        return {
-            "identifier": call["identifier"],
-            "code": call["code"],
-            "parent_identifier": call["parent_identifier"],
-            "title": call["title"],
-            "summary": call["summary"],
-            "description": call["description"],
-            "objectives": objectives,
-            "status": status.value,
-            "opens_at": when(call["opens_at"]),
-            "closes_at": when(closes_at) if closes_at else None,
-            "deadlines": [
-                {"id": pk, "due_at": when(due), "label": label} for pk, due, label in deadlines
-            ],
-            "programme": call["programme_slug"],
-            "fund": call["fund_code"],
-            "type_of_action": call["type_of_action"],
-            "budget": None if budget is None else _budget(budget),
-            **_facet("eligible", own, facets),
-            "eligible_countries": call["eligible_countries"],
-            **_facet("themes", own, facets),
-            "url": self._url.format(call["identifier"]),
-            "published_at": when(published_at) if published_at else None,
-            "cancelled_at": when(cancelled_at) if cancelled_at else None,
-            "cancellation_reason": call["cancellation_reason"],
-            "updated_at": when(call["updated_at"]),
-            "version": call["version"],
-            **{name: call[name] for name in TOPIC_TEXTS},
-            "budget_by_year": {
-                year: _budget(Decimal(v)) for year, v in call["budget_by_year"].items()
-            },
-            "expected_grants": call["expected_grants"],
-            **{name: _money(call[name]) for name in ("min_contribution", "max_contribution")},
-            **{name: _moment(when, call[name]) for name in ("ft_last_seen_at", "ft_missing_since")},
-        }
-
-
-# The topic's columns written as they are stored.
-TOPIC_TEXTS = (
-    "source",
-    "action_code",
-    "action_label",
-    "deadline_model",
-    "budget_is_shared",
-    "keywords",
-    "official_url",
-    "apply_url",
-    "description_html",
-    "national_note",
-    "ft_ccm2_id",
-    "ft_call_ccm2_id",
-    "ft_reference",
-    "ft_status",
-)
-# The call's own columns its representation reads (with its programme's slug and fund's code).
-CALL_VALUES = (
-    "identifier",
-    "code",
-    "parent_identifier",
-    "title",
-    "summary",
-    "description",
-    "opens_at",
-    "type_of_action",
-    "budget",
-    "published_at",
-    "cancelled_at",
-    "cancellation_reason",
-    "updated_at",
-    "version",
-    *TOPIC_TEXTS,
-    "budget_by_year",
-    "expected_grants",
-    "min_contribution",
-    "max_contribution",
-    "ft_last_seen_at",
-    "ft_missing_since",
-    "eligible_countries",
-)
-_CENT = Decimal("0.01")
-_MONEY = Context(prec=15)  # the budget's max_digits
-
-
-def _budget(amount: Decimal) -> str:
-    """An amount of EUR as DecimalField(max_digits=15, decimal_places=2) writes it, without
-    the field's look-ups of settings for each of the some 40 amounts of a page
-    (tests/api/test_calls.py holds the two equal)."""
-    return format(amount.quantize(_CENT, context=_MONEY), "f")
-
-
-def _facet(key: str, own: dict, facets: dict) -> dict:
-    """Who may apply (`eligible`) or the themes: the call's own list, else the programme's,
-    and which of the two it is (the rule of `Call.applicants` and `Call.theme_list`)."""
-    if own[key]:
-        return {key: own[key], f"{key}_source": "call"}
-    return {key: facets[key], f"{key}_source": "programme"}
-
-
-def _money(amount):
-    return None if amount is None else _budget(amount)
-
-
-def _moment(when, moment):
-    return None if moment is None else when(moment)
-
-
-def _named(rows) -> list[dict]:
-    return [{"slug": row.slug, "name": row.name} for row in rows]
 
 
 class FundSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 Over the limit, DRF answers 429 with `Retry-After` (seconds). Counters live in the
 cache (Redis in production, shared by every worker) and are counted atomically per
-fixed window (portal/counters.py). With the cache down, requests are let through and
+fixed window (foundation/counters.py). With the cache down, requests are let through and
 the log says so: the API keeps serving.
 """
 

@@ -1,19 +1,17 @@
 """The API's resources under /api/v1/: read by anyone, calls written by their NCPs.
 
 Every list runs a fixed number of queries whatever its length (select_related and
-prefetch_related below; the list of calls, one query whose JSON lists carry each call's
-deadlines, objectives, themes and eligible participants: `_PAGE_EXPRESSIONS`;
-tests/api/test_queries.py holds them to it) and is paginated by a cursor
-(api/pagination.py). The list of calls compiles that query once per question and keeps
-it (api/call_pages.py). Every JSON read carries an ETag and Last-Modified
-(api/conditional.py).
+prefetch_related below; tests/api/test_queries.py holds them to it) and is paginated by
+a cursor (api/pagination.py). Calls are read and written for every answer by
+api/call_representation.py (one query a page, a call or a batch of the CSV); the list
+of calls compiles its page query once per question and keeps it (api/call_pages.py).
+Every JSON read carries an ETag and Last-Modified (api/conditional.py).
 """
 
-from itertools import batched
-
 from django.db import router
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_view
@@ -23,6 +21,12 @@ from rest_framework.response import Response
 
 from api import schema
 from api.call_pages import KEPT, PageQuery, question
+from api.call_representation import (
+    Representation,
+    represented,
+    represented_in_batches,
+    with_representation,
+)
 from api.conditional import conditional_response
 from api.filters import (
     NO_NUL,
@@ -35,7 +39,6 @@ from api.filters import (
 from api.pagination import CallPage
 from api.renderers import CallCSVRenderer, csv_lines
 from api.serializers import (
-    CALL_VALUES,
     CallSerializer,
     ContactPointSerializer,
     CountrySerializer,
@@ -51,100 +54,10 @@ from api.writes import (
     call_create_from,
     call_update_from,
 )
-from calls.models import Call, CallObjective, Deadline
+from calls.models import Call
 from calls.permissions import CallWritePermission, require
-from foundation.json_lists import JSONList
-from programmes.models import ContactPoint, Fund, ParticipantType, Programme, Theme
+from programmes.models import ContactPoint, Fund, Programme
 from projects.models import Country, Initiative, NewsItem, Region
-
-
-def calls_to_represent(calls):
-    """`calls` with what CallSerializer reads, but the programmes' themes and eligible
-    participants (with_programme_facets). The wide text columns of programme and fund,
-    which a call's representation does not show, are left in the database."""
-    return (
-        calls.select_related("programme__fund")
-        .defer(
-            "search_document",
-            "programme__summary",
-            "programme__description",
-            "programme__fund__description",
-        )
-        .prefetch_related("deadlines", "objectives", "eligible_participants", "themes")
-    )
-
-
-def with_programme_facets(calls: list) -> list:
-    """Give the calls one shared instance per programme, with its themes and eligible
-    participants: two queries over the page's few programmes rather than a prefetch
-    through each call's own copy of its programme (2.2 ms against 2.7 ms for a page
-    of 25 in bench/api.py), and the serializer builds each programme's lists once."""
-    programmes = {}
-    for call in calls:
-        call.programme = programmes.setdefault(call.programme_id, call.programme)
-    prefetch_related_objects(list(programmes.values()), "themes", "eligible_participants")
-    return calls
-
-
-# What a page of calls reads, in one query and as values rather than model instances
-# (bench/api.py): the representation's columns, the programme's slug and fund's code
-# (joined), the columns a cursor can follow (api.filters.CallOrdering), and the call's
-# deadlines and objectives and its programme's eligible participants and themes, each
-# as one JSON list (what calls_to_represent and with_programme_facets read as instances).
-_PAGE_VALUES = (*CALL_VALUES, "programme_id", "submission_ends_at")
-_PAGE_EXPRESSIONS = {
-    "programme_slug": F("programme__slug"),
-    "fund_code": F("programme__fund__code"),
-    "deadline_list": JSONList(
-        Deadline, ("id", "due_at", "label"), where="call", equals=F("pk"), order_by="due_at"
-    ),
-    "objective_list": JSONList(
-        CallObjective, ("text",), where="call", equals=F("pk"), order_by="position"
-    ),
-    **{
-        f"{key}_list": JSONList(
-            model,
-            ("slug", "name"),
-            where="programmes",
-            equals=F("programme_id"),
-            order_by="name",
-        )
-        for key, model in (("eligible", ParticipantType), ("themes", Theme))
-    },
-    # The call's own (empty: its programme's apply).
-    **{
-        f"own_{key}_list": JSONList(
-            model, ("slug", "name"), where="calls", equals=F("pk"), order_by="name"
-        )
-        for key, model in (("eligible", ParticipantType), ("themes", Theme))
-    },
-}
-
-
-def represent_page(serializer: CallSerializer, page: list[dict]) -> list[dict]:
-    """A page of calls read with _PAGE_VALUES and _PAGE_EXPRESSIONS (no further query)."""
-    return [
-        serializer.represent(
-            call | {"eligible_countries": _codes(call["eligible_countries"])},
-            deadlines=call["deadline_list"],
-            objectives=[text for (text,) in call["objective_list"]],
-            facets=_named_lists(call, ""),
-            own=_named_lists(call, "own_"),
-        )
-        for call in page
-    ]
-
-
-def _named_lists(call: dict, prefix: str) -> dict:
-    return {
-        key: [{"slug": slug, "name": name} for slug, name in call[f"{prefix}{key}_list"]]
-        for key in ("eligible", "themes")
-    }
-
-
-def _codes(stored: str) -> list[str]:
-    """A multiple CountryField's column ("MA,TR") as its list of codes."""
-    return stored.split(",") if stored else []
 
 
 class ReadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -261,7 +174,7 @@ class CallViewSet(ReadViewSet):
     cursor_ordering = None  # a kept question's (api.call_pages), without a filter set
 
     def get_queryset(self):
-        return calls_to_represent(self._visible_calls())
+        return self._visible_calls()
 
     def _visible_calls(self, at=None):
         calls = Call.objects.public(at=at)
@@ -271,9 +184,6 @@ class CallViewSet(ReadViewSet):
 
     def _with_key(self) -> bool:
         return self.request.auth is not None and self.request.user.is_authenticated
-
-    def get_object(self):
-        return with_programme_facets([super().get_object()])[0]
 
     def get_cursor_ordering(self) -> tuple[str, ...]:
         return self.cursor_ordering or self.filterset.cursor_ordering
@@ -285,18 +195,13 @@ class CallViewSet(ReadViewSet):
             return CallWriteSerializer
         return CallSerializer
 
-    def get_serializer_context(self) -> dict:
-        filterset = getattr(self, "filterset", None)
-        return super().get_serializer_context() | {
-            "at": filterset.at if filterset else timezone.now()
-        }
-
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CallCSVRenderer.format:
             # Neither is used by the CSV, which holds every match; both are refused as on a page.
             self.paginator.get_page_size(request)
             self.paginator.decode_cursor(request)
-            return self._csv(self.filter_queryset(self.get_queryset()))
+            calls = self.filter_queryset(self.get_queryset())
+            return self._csv(calls, at=self.filterset.at)
         self.asked_at = timezone.now()
         key = None if self._with_key() else question(request.query_params, router.db_for_read(Call))
         if key in KEPT:
@@ -304,8 +209,7 @@ class CallViewSet(ReadViewSet):
         else:
             self.filter_queryset(self._visible_calls(self.asked_at))  # 400 on invalid filters
         page = self.paginate_queryset(PageQuery(self._page_values, self.asked_at, key))
-        serializer = CallSerializer(context={"request": request, "at": self.asked_at})
-        response = self.get_paginated_response(represent_page(serializer, page))
+        response = self.get_paginated_response(list(map(Representation(self.asked_at), page)))
         filterset = getattr(self, "filterset", None)  # none for a kept question
         if filterset is not None and filterset.search_text:
             response.data["search"] = self._search(found=len(page))
@@ -321,7 +225,7 @@ class CallViewSet(ReadViewSet):
             ).qs
         else:
             calls = self.filterset.qs
-        return calls.values("pk", *_PAGE_VALUES, **_PAGE_EXPRESSIONS)
+        return with_representation(calls)
 
     def _search(self, *, found: int) -> dict:
         """What /calls/ says under the results of a search, from the same functions: the
@@ -347,28 +251,21 @@ class CallViewSet(ReadViewSet):
             params[name] = value
         return self.request.build_absolute_uri(f"{self.request.path}?{params.urlencode()}")
 
-    def _csv(self, calls) -> StreamingHttpResponse:
-        """Every matching call, read and sent 500 at a time (a fixed number of queries each).
-
-        The ids come first, in order, then each batch's calls by id: the portal's
-        connections use no server-side cursors, so iterating over the query itself would
-        have the driver hold every matching call, descriptions and all, at once.
-        """
-        serializer = CallSerializer(context=self.get_serializer_context())
+    def _csv(self, calls, *, at) -> StreamingHttpResponse:
+        """Every matching call: their ids in order, then the calls read and sent
+        BATCH at a time (api.call_representation.represented_in_batches)."""
         ids = list(calls.order_by(*self.get_cursor_ordering()).values_list("pk", flat=True))
-        rows = (
-            serializer.to_representation(call)
-            for batch in batched(ids, 500)
-            for call in with_programme_facets(self._in_order(batch))
-        )
+        rows = represented_in_batches(ids, at)
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="calls.csv"'
         return response
 
-    def _in_order(self, ids) -> "list[Call]":
-        """The calls `ids`, in that order (one deleted meanwhile is left out)."""
-        calls = self.get_queryset().filter(pk__in=ids).in_bulk()
-        return [calls[pk] for pk in ids if pk in calls]
+    def retrieve(self, request, *args, **kwargs):
+        """One call, in one query. Reads are open to all (CallWritePermission)."""
+        calls = with_representation(self.filter_queryset(self.get_queryset()))
+        lookup = {self.lookup_field: kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        row = get_object_or_404(calls, **lookup)
+        return Response(Representation(timezone.now())(row))
 
     def create(self, request, *args, **kwargs):
         data = self._valid_data(request)
@@ -377,7 +274,7 @@ class CallViewSet(ReadViewSet):
         return self._written(call, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        call = super().get_object()  # the facets are read with the answer (_written)
+        call = self.get_object()
         data = self._valid_data(request, partial=True)
         self._check_programme(data.get("programme"))
         call = call_update_from(call, data, user=request.user)
@@ -395,11 +292,9 @@ class CallViewSet(ReadViewSet):
             require(self.request.user, "calls.add_call_to_programme", programme, message)
 
     def _written(self, call: Call, code: int) -> Response:
-        # Read again with what the representation reads.
-        call = with_programme_facets([self.get_queryset().get(pk=call.pk)])[0]
         # As it is now, after the write (a cancellation counts from the moment it is made).
-        context = self.get_serializer_context() | {"at": timezone.now()}
-        return Response(CallSerializer(call, context=context).data, code)
+        [written] = represented(Call.objects.filter(pk=call.pk), timezone.now())
+        return Response(written, code)
 
     def perform_content_negotiation(self, request, force=False):
         if request.method not in ("GET", "HEAD"):

@@ -49,8 +49,8 @@ class JSONList(Expression):
         JSONList(Deadline, ("id", "due_at"), where="call", equals=F("pk"), order_by="due_at")
 
     The subquery is written by the ORM once per database and kept: only the column it
-    is correlated with is compiled per query (a Subquery, resolved and compiled by the
-    ORM for each query, cost 0.5 to 1 ms each in bench/api.py). Its tables keep their
+    is correlated with is compiled per query (a Subquery would be resolved and compiled
+    by the ORM for each query, which cost more than running it). Its tables keep their
     names, so `model` must not be the model of the query (a relation to itself).
     """
 

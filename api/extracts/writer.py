@@ -24,11 +24,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from api.call_representation import represented_in_batches
 from api.extracts.models import Extract
 from api.renderers import COLUMNS as CALL_COLUMNS
 from api.renderers import csv_row as call_csv_row
-from api.serializers import CallSerializer, InitiativeSerializer
-from api.views import InitiativeViewSet, calls_to_represent, with_programme_facets
+from api.serializers import InitiativeSerializer
+from api.views import InitiativeViewSet
 from calls.models import Call
 from foundation.spreadsheets import spreadsheet_cell
 
@@ -117,10 +118,8 @@ def _measure(path: Path) -> dict:
 def _call_rows() -> Iterator[dict]:
     """Every public call now, as GET /api/v1/calls/<identifier>/ shows it, by identifier."""
     at = timezone.now()
-    serializer = CallSerializer(context={"at": at})
     calls = Call.objects.public(at=at).order_by("identifier")
-    for batch in _batches(calls, calls_to_represent(Call.objects.all())):
-        yield from map(serializer.to_representation, with_programme_facets(batch))
+    yield from represented_in_batches(list(calls.values_list("pk", flat=True)), at)
 
 
 def _initiative_rows() -> Iterator[dict]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from api.serializers import CallSerializer
+from api.call_representation import moment_text, represented
 from api.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from calls.models import Call
 
@@ -50,17 +50,11 @@ def body_of(message_id: str, event_type: str, at: datetime, call: Call, data: di
 
 
 def represent(call: Call, at: datetime) -> dict:
-    """The call as GET /api/v1/calls/<identifier>/ shows it at `at` (four queries)."""
-    call = (
-        Call.objects.select_related("programme__fund")
-        .prefetch_related(
-            "deadlines", "objectives", "programme__themes", "programme__eligible_participants"
-        )
-        .get(pk=call.pk)
-    )
-    return CallSerializer(context={"at": at}).to_representation(call)
+    """The call as GET /api/v1/calls/<identifier>/ shows it at `at` (one query)."""
+    [represented_call] = represented(Call.objects.filter(pk=call.pk), at)
+    return represented_call
 
 
 def iso(moment: datetime) -> str:
     """A moment as the API writes it (ISO 8601, "Z" for UTC)."""
-    return CallSerializer()._datetime(moment)
+    return moment_text(moment)

@@ -9,7 +9,8 @@ import time_machine
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.serializers import CallSerializer, _budget
+from api.call_representation import amount_text, moment_text
+from api.serializers import CallSerializer
 from calls.models import Call
 from calls.services import call_cancel
 from foundation.brussels import deadline_on, opening_on
@@ -63,9 +64,9 @@ def test_a_call_carries_every_field_of_the_contract(api):
 
 @pytest.mark.django_db
 def test_the_list_and_the_detail_represent_a_call_alike(api):
-    """The list reads a page as values, with each call's lists in the same query
-    (foundation.json_lists.JSONList); the detail reads instances. Rows are made out of
-    their order, so that each list's order is the database's, not the insertion's."""
+    """The list reads a page with its SQL kept per question (api.call_pages), the detail
+    with the ORM's; both read each call's lists in the same query (JSONList). Rows are
+    made out of their order, so that each list's order is the database's."""
     programme = ProgrammeFactory()
     for slug, name in (("return", "Return"), ("asylum", "Asylum"), ("borders", "Borders")):
         programme.themes.add(Theme.objects.create(slug=slug, name=name))
@@ -107,7 +108,7 @@ MOMENTS = [
 def test_dates_are_written_as_drf_writes_them(zone, moment):
     with timezone.override(zone):
         expected = serializers.DateTimeField().to_representation(moment)
-        assert CallSerializer()._datetime(moment) == expected
+        assert moment_text(moment) == expected
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_dates_are_written_as_drf_writes_them(zone, moment):
 )
 def test_amounts_are_written_as_drf_writes_them(amount):
     field = CallSerializer().fields["budget"]
-    assert _budget(Decimal(amount)) == field.to_representation(Decimal(amount))
+    assert amount_text(Decimal(amount)) == field.to_representation(Decimal(amount))
 
 
 @pytest.mark.django_db

@@ -129,3 +129,33 @@ def test_a_key_adds_one_query_and_an_ncp_key_none_per_call(django_assert_max_num
     key_client(ncp).get("/api/v1/funds/")
     with django_assert_max_num_queries(CALLS_QUERIES + 1):
         count_queries(key_client(ncp), "/api/v1/calls/", 30)
+
+
+def _queries(client, url: str, params: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+        # A streamed CSV reads its batches as it is sent.
+        assert b"".join(response.streaming_content) if response.streaming else response.content
+    return len(queries)
+
+
+def test_a_call_is_read_in_one_query(api):
+    """The detail reads the call, its programme's and fund's keys and every list in one
+    row (api.call_representation), whatever the lengths of its lists."""
+    make_calls(1, "a")
+    url = "/api/v1/calls/TESTF-2025-AG-A00/"
+    api.get(url)  # the database's one-time checks
+    assert _queries(api, url) == 1
+    assert _queries(api, url, {"format": "csv"}) == 1
+
+
+def test_the_csv_list_reads_the_ids_then_one_query_per_batch(api, monkeypatch):
+    from api import call_representation
+
+    monkeypatch.setattr(call_representation, "BATCH", 10)
+    make_calls(3, "a")
+    api.get("/api/v1/calls/", {"format": "csv"})
+    assert _queries(api, "/api/v1/calls/", {"format": "csv"}) == 2
+    make_calls(27, "b")
+    assert _queries(api, "/api/v1/calls/", {"format": "csv"}) == 1 + 3
