@@ -226,8 +226,8 @@ class AlertEmail(EmailMultiAlternatives):
     A message rendered from shared texts (`same_for_all` set by `_message`) is written
     out from a skeleton: the same message, written once by Python's e-mail package with
     stand-ins for what differs between recipients (address, links, Message-ID, Date),
-    which are then put in. Writing a message out cost 3.7 of the 6.6 ms of worker CPU an
-    e-mail took (bench/reminders.py). The stand-ins are ASCII and the parts 7- or 8-bit,
+    which are then put in. Writing a message out was more than half of the worker's CPU
+    an e-mail took (bench/reminders.py). The stand-ins are ASCII and the parts 7- or 8-bit,
     so the written bytes hold them as they are; a skeleton where one of them is not found
     as often as expected (a body that had to be encoded) is not used."""
 

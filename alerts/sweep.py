@@ -88,9 +88,9 @@ def _forget_unconfirmed(at: datetime) -> None:
 def _analyze_notifications() -> None:
     """Refresh PostgreSQL's statistics of the notifications after a large sweep, before
     its tasks run. With those of a nearly empty table (autovacuum's come later), the
-    planner read every row for each task's claim instead of using the primary key: at
-    4,000 rows the claim took 2.3 ms instead of 0.5, and the later check for a more recent
-    reminder 3.9 ms instead of 0.07, growing with the table (bench/reminders.py)."""
+    planner read every row for each task's claim, and for the later check for a more
+    recent reminder, instead of using the primary key: several times slower, and growing
+    with the table (bench/reminders.py)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Notification._meta.db_table}")
