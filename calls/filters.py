@@ -12,6 +12,7 @@ found whatever the status filter says.
 """
 
 from datetime import date, datetime
+from functools import cached_property
 
 import django_filters
 from django import forms
@@ -25,12 +26,15 @@ from django.utils.translation import gettext_lazy as _
 
 from calls.counts import status_counts_by_programme
 from calls.filter_choices import ACTION_CODES, KeptModelChoiceFilter, kept, programme_funds
-from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction
+from calls.models import Call, CallQuerySet, CallStatus, Source, TypeOfAction, statuses_condition
 from calls.search_suggestions import search_suggestion
 from calls.search_text import identifier_code
 from programmes.models import Fund, ParticipantType, Programme, Theme
 
 DEFAULT_STATUSES = [CallStatus.OPEN, CallStatus.FORTHCOMING]
+# The calls found by their identifier code that are read by id (CallFilter._found_by_code):
+# when more contain the code ("amif 2024"), the queries search the identifier instead.
+CODE_MATCHES_READ = 200
 
 
 class Sort(models.TextChoices):
@@ -103,8 +107,9 @@ class CallFilter(django_filters.FilterSet):
     # The statuses shown when none is chosen; the API (api/filters.py) lists every status.
     default_statuses: list[str] = DEFAULT_STATUSES
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    # Status and sort are applied last, in filter_queryset(), because they have defaults.
+    # The search, status and sort are applied last, in filter_queryset(): the status has a
+    # default, the search is written with the statuses (`_searched`), the sort uses both.
+    q = django_filters.CharFilter(label=_("Search"), method="applied_later")
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
         choices=CallStatus.choices,
@@ -181,9 +186,6 @@ class CallFilter(django_filters.FilterSet):
             queryset = Call.objects.public(at=self.at)
         super().__init__(data, queryset, **kwargs)
 
-    def filter_q(self, queryset: CallQuerySet, name: str, value: str) -> CallQuerySet:
-        return queryset.search(value)
-
     def filter_eligible(self, queryset: CallQuerySet, name: str, value) -> CallQuerySet:
         return queryset.eligible_for(value)
 
@@ -219,12 +221,19 @@ class CallFilter(django_filters.FilterSet):
         return getattr(self.form, "cleaned_data", {}).get(name)
 
     def filter_queryset(self, queryset: CallQuerySet) -> CallQuerySet:
-        queryset = (
-            super()
-            .filter_queryset(queryset)
-            .with_status(self.statuses, at=self.at, or_matching=self._identifier_matches())
+        queryset = self._searched(super().filter_queryset(queryset), statuses=self.statuses)
+        queryset = queryset.with_status(
+            self.statuses, at=self.at, or_matching=self._identifier_matches()
         )
         return self._sorted(queryset)
+
+    def _searched(self, queryset: CallQuerySet, *, statuses=None) -> CallQuerySet:
+        """`queryset` narrowed to the calls matching the text searched, if any; those found
+        by their words with one of `statuses` (calls/search.py, `within`)."""
+        if not self.search_text:
+            return queryset
+        within = statuses_condition(statuses, self.at) if statuses else None
+        return queryset.search(self.search_text, within=within, by_code=self._identifier_matches())
 
     @property
     def search_text(self) -> str:
@@ -233,14 +242,33 @@ class CallFilter(django_filters.FilterSet):
 
     def _identifier_matches(self) -> Q | None:
         """Calls whose identifier code contains the one searched: found whatever their
-        status (someone who types a code wants that call, open or not)."""
+        status (someone who types a code wants that call, open or not). By id when they
+        are few, so that the queries of the page do not search the identifier's index."""
         code = identifier_code(self.search_text)
-        return Q(identifier__contains=code) if code else None
+        if not code:
+            return None
+        found, complete = self._found_by_code
+        return Q(pk__in=list(found)) if complete else Q(identifier__contains=code)
 
-    def exact_call(self) -> Call | None:
-        """The call whose identifier code the search names exactly, if any (one query)."""
+    @cached_property
+    def _found_by_code(self) -> tuple[dict[int, str], bool]:
+        """The public calls whose identifier code contains the one searched, {id:
+        identifier}, and whether that is all of them (at most CODE_MATCHES_READ are read).
+        One query on the identifier's trigram index."""
         code = identifier_code(self.search_text)
-        return self.queryset.filter(identifier=code).first() if code else None
+        rows = self.queryset.filter(identifier__contains=code).order_by()
+        found = dict(rows.values_list("pk", "identifier")[: CODE_MATCHES_READ + 1])
+        if len(found) > CODE_MATCHES_READ:
+            return {}, False
+        return found, True
+
+    def exact_identifier(self) -> str | None:
+        """The identifier code of the public call that the search names exactly, if any
+        (one query, on the identifier's unique index)."""
+        code = identifier_code(self.search_text)
+        if not code:
+            return None
+        return self.queryset.filter(identifier=code).values_list("identifier", flat=True).first()
 
     def count(self, facets: dict) -> int | None:
         """How many calls `qs` holds, from the counts of `facets()` (which count every
@@ -283,7 +311,7 @@ class CallFilter(django_filters.FilterSet):
             value = self._cleaned(name)
             if name not in excluded and value not in (None, "", []):
                 queryset = flt.filter(queryset, value)
-        return queryset
+        return queryset if "q" in excluded else self._searched(queryset)
 
     # Filters that the counts per programme of calls/counts.py can answer: the status and
     # fund are left out of the counts anyway, and the programme picks a row.

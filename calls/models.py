@@ -190,7 +190,7 @@ def status_condition(status: str, at: datetime) -> Q:
     raise ValueError(f"Unknown call status: {status!r}")
 
 
-def _statuses_condition(statuses, at: datetime) -> Q:
+def statuses_condition(statuses, at: datetime) -> Q:
     """Calls with any of `statuses`: one range on an indexed column where it can be."""
     wanted = {CallStatus(status) for status in statuses}
     not_cancelled = Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=at)
@@ -284,7 +284,7 @@ class CallQuerySet(models.QuerySet):
     ) -> "CallQuerySet":
         """Calls whose status at `at` (default: now) is any of `statuses`, or that match
         `or_matching` whatever their status."""
-        condition = _statuses_condition(statuses, at or timezone.now())
+        condition = statuses_condition(statuses, at or timezone.now())
         if condition and or_matching is not None:
             condition |= or_matching
         return self.filter(condition)
@@ -342,10 +342,14 @@ class CallQuerySet(models.QuerySet):
             "identifier",
         )
 
-    def search(self, text: str) -> "CallQuerySet":
+    def search(
+        self, text: str, *, within: Q | None = None, by_code: Q | None = None
+    ) -> "CallQuerySet":
         """Calls matching `text`, annotated with `relevance` (higher first): the one
-        search of calls (calls/search.py). Never fails, whatever `text` holds."""
-        return search_calls(self, text)
+        search of calls (calls/search.py). Never fails, whatever `text` holds. `within`:
+        a condition the calls found by their words must meet, not those found by their
+        identifier code; `by_code`: those calls, if known already."""
+        return search_calls(self, text, within=within, by_code=by_code)
 
     def closes_between(self, after=None, before=None) -> "CallQuerySet":
         """Calls with a deadline on or after the date `after` and on or before `before`.

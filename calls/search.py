@@ -57,10 +57,20 @@ class FtsRank(models.Expression):
         return sql, (self.match, *pk_params)
 
 
-def search_calls(calls: models.QuerySet, text: str) -> models.QuerySet:
+def search_calls(
+    calls: models.QuerySet, text: str, *, within: Q | None = None, by_code: Q | None = None
+) -> models.QuerySet:
     """The `calls` matching `text`, annotated with `relevance` (higher first).
 
-    A text with no word to require and no identifier code matches nothing.
+    A text with no word to require and no identifier code matches nothing. `within` is a
+    condition that the calls found by their words must meet, and those found by their
+    identifier code need not (the list's statuses: a code finds its call whatever its
+    status). Written into the match as (words and `within`) or code, rather than left to
+    a filter of (words or code) and (`within` or code), which means the same: PostgreSQL
+    then intersects the text index with `within`'s index instead of testing the words on
+    every call that `within` lets through, or reading every call the words find.
+    `by_code`: the calls whose identifier contains the code, when the caller has found
+    them already (by id), in place of searching the identifier's index again.
     """
     terms = read_search(text)
     if not terms.can_match:
@@ -71,9 +81,11 @@ def search_calls(calls: models.QuerySet, text: str) -> models.QuerySet:
             matches, rank = _postgresql_full_text(terms)
         else:
             matches, rank = _sqlite_full_text(terms)
+        if within is not None:
+            matches &= within
     identifier_match = Value(0.0)
     if terms.code:
-        matches |= Q(identifier__contains=terms.code)
+        matches |= Q(identifier__contains=terms.code) if by_code is None else by_code
         identifier_match = Case(
             When(identifier=terms.code, then=Value(2.0)),
             When(identifier__contains=terms.code, then=Value(1.0)),

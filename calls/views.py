@@ -31,8 +31,8 @@ RELATED_SHOWN = 5
 
 def call_list(request):
     filters = CallFilter(request.GET)
-    if "page" not in request.GET and (call := filters.exact_call()):
-        return redirect(call)  # an identifier code typed in full: straight to the call
+    if "page" not in request.GET and (identifier := filters.exact_identifier()):
+        return redirect("call_detail", identifier)  # a code typed in full: to its call
     facets = filters.facets()
     page = _page_of_calls(filters.qs, request.GET.get("page"), count=filters.count(facets))
     today = timezone.localdate(filters.at)

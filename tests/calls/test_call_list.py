@@ -12,6 +12,7 @@ from tests.factories import CallFactory, ProgrammeFactory
 URL = reverse("call_list")
 SEED_CALL = "AMIF-2024-TF2-AG-THB-01"  # open from 21 May to 21 August 2024
 JUNE_2024 = datetime(2024, 6, 1, 10, tzinfo=UTC)
+OPEN_UNTIL = datetime(2099, 6, 30, 15, tzinfo=UTC)
 
 
 def identifiers(response) -> list[str]:
@@ -109,10 +110,11 @@ def test_a_search_for_a_code_counts_the_calls_with_the_ids_of_the_page(
     settings.CALLS_PER_PAGE = 10
     CallFactory.create_batch(number_of_calls, opens_at=opening_on(date(2020, 1, 1)))
     client.get(URL)  # the filters' choices are kept
-    # The call named exactly by the code, if any; the counts per status and programme and
-    # the programmes' funds; the ids of the page with the number found; those calls; their
+    # The call named exactly by the code, if any; the calls whose identifier contains it
+    # (by id in the other queries); the counts per status and programme and the
+    # programmes' funds; the ids of the page with the number found; those calls; their
     # deadlines.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(URL, {"q": "testf 2025 ag"})
     assert response.context["page"].paginator.count == number_of_calls
     assert f"{number_of_calls} calls found" in response.text
@@ -135,3 +137,19 @@ def test_every_page_of_a_search_for_a_code_tells_how_many_were_found(client, set
     assert client.get(URL, {"q": "testf 2025 ag", "page": "x"}).context["page"].number == 1
     nothing = client.get(URL, {"q": "testf 2030 ag"})
     assert nothing.context["page"].paginator.count == 0 and "0 calls found" in nothing.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("read_by_id", [2, 200])
+def test_calls_found_by_their_code_are_all_listed_however_many(client, monkeypatch, read_by_id):
+    """The calls whose identifier contains the code are read by id when they are at most
+    CODE_MATCHES_READ, else searched by identifier: the same calls either way, closed
+    ones included, beside the open calls found by their words."""
+    monkeypatch.setattr("calls.filters.CODE_MATCHES_READ", read_by_id)
+    CallFactory.create_batch(5, opens_at=opening_on(date(2020, 1, 1)))  # closed
+    CallFactory(identifier="TESTF-2026-OTHER", title="Testf 2025 ag", deadlines=[OPEN_UNTIL])
+    CallFactory(identifier="TESTF-2026-SHUT", title="Testf 2025 ag")  # closed: not listed
+    response = client.get(URL, {"q": "testf 2025 ag"})
+    listed = identifiers(response)
+    assert len(listed) == 6 and response.context["page"].paginator.count == 6
+    assert "TESTF-2026-OTHER" in listed and "TESTF-2026-SHUT" not in listed
