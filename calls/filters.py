@@ -247,20 +247,18 @@ class CallFilter(django_filters.FilterSet):
         code = identifier_code(self.search_text)
         if not code:
             return None
-        found, complete = self._found_by_code
-        return Q(pk__in=list(found)) if complete else Q(identifier__contains=code)
+        found = self._found_by_code
+        return Q(pk__in=found) if found is not None else Q(identifier__contains=code)
 
     @cached_property
-    def _found_by_code(self) -> tuple[dict[int, str], bool]:
-        """The public calls whose identifier code contains the one searched, {id:
-        identifier}, and whether that is all of them (at most CODE_MATCHES_READ are read).
-        One query on the identifier's trigram index."""
+    def _found_by_code(self) -> list[int] | None:
+        """The ids of the calls whose identifier code contains the one searched, or None
+        when they are more than CODE_MATCHES_READ. One query on the identifier's trigram
+        index."""
         code = identifier_code(self.search_text)
         rows = self.queryset.filter(identifier__contains=code).order_by()
-        found = dict(rows.values_list("pk", "identifier")[: CODE_MATCHES_READ + 1])
-        if len(found) > CODE_MATCHES_READ:
-            return {}, False
-        return found, True
+        found = list(rows.values_list("pk", flat=True)[: CODE_MATCHES_READ + 1])
+        return found if len(found) <= CODE_MATCHES_READ else None
 
     def exact_identifier(self) -> str | None:
         """The identifier code of the public call that the search names exactly, if any
