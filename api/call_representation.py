@@ -165,7 +165,6 @@ class Representation:
         when = self.when
         status, closes_at, deadlines = self._schedule(row)
         eligible, eligible_source, themes, themes_source = self._facets(row)
-        published_at, cancelled_at = row["published_at"], row["cancelled_at"]
         countries = row["eligible_countries"]  # a multiple CountryField's column: "MA,TR"
         return {
             "identifier": row["identifier"],
@@ -177,7 +176,7 @@ class Representation:
             "objectives": [text for (text,) in row["objective_list"]],
             "status": status,
             "opens_at": when(row["opens_at"]),
-            "closes_at": when(closes_at) if closes_at else None,
+            "closes_at": _moment(when, closes_at),
             "deadlines": deadlines,
             "programme": row["programme_slug"],
             "fund": row["fund_code"],
@@ -189,8 +188,8 @@ class Representation:
             "themes": themes,
             "themes_source": themes_source,
             "url": self.url.format(row["identifier"]),
-            "published_at": when(published_at) if published_at else None,
-            "cancelled_at": when(cancelled_at) if cancelled_at else None,
+            "published_at": _moment(when, row["published_at"]),
+            "cancelled_at": _moment(when, row["cancelled_at"]),
             "cancellation_reason": row["cancellation_reason"],
             "updated_at": when(row["updated_at"]),
             "version": row["version"],
