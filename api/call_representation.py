@@ -4,7 +4,8 @@ CSV, one call (JSON or CSV), the answer to a write, a webhook's body and the ext
 The contract: the calls of any answer are read by one query, one row per call
 (`with_representation`): the call's own columns, its programme's slug and its fund's
 code (joined), and its deadlines, objectives, eligible participants and themes (its
-own and its programme's) as JSON lists in the same row (foundation.json_lists.JSONList).
+own or its programme's, whichever applies: the call's flags, kept by calls/triggers.py,
+say which) as JSON lists in the same row (foundation.json_lists.JSONList).
 No model instance is made. `Representation(at)` then writes each row as the dict the
 API sends, with no further query: the status and the next deadline at the moment `at`
 (`calls.models.status_from` and `closes_from`, the rules of `Call.status_at`), dates as
@@ -23,7 +24,7 @@ from decimal import Context, Decimal
 from functools import cache
 from itertools import batched
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, JSONField, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,7 +77,25 @@ COLUMNS = (
     "eligible_countries",
     "programme_id",
     "submission_ends_at",
+    "has_own_participant_types",
+    "has_own_themes",
 )
+
+
+class _OwnElseProgrammes(Case):
+    """The call's own list when its flag (kept by calls/triggers.py) says it has one,
+    else its programme's: the database reads one of the two lists a call."""
+
+    def __init__(self, flag: str, model):
+        self.own = _named_list(model, "calls", F("pk"))
+        super().__init__(
+            When(**{flag: True}, then=self.own),
+            default=_named_list(model, "programmes", F("programme_id")),
+            output_field=JSONField(),
+        )
+
+    def get_db_converters(self, connection) -> list:
+        return self.own.get_db_converters(connection)
 
 
 def _named_list(model, where: str, equals) -> JSONList:
@@ -93,11 +112,8 @@ JOINED = {
     "objective_list": JSONList(
         CallObjective, ("text",), where="call", equals=F("pk"), order_by="position"
     ),
-    # The programme's, which apply when the call has none of its own.
-    "eligible_list": _named_list(ParticipantType, "programmes", F("programme_id")),
-    "themes_list": _named_list(Theme, "programmes", F("programme_id")),
-    "own_eligible_list": _named_list(ParticipantType, "calls", F("pk")),
-    "own_themes_list": _named_list(Theme, "calls", F("pk")),
+    "eligible_list": _OwnElseProgrammes("has_own_participant_types", ParticipantType),
+    "themes_list": _OwnElseProgrammes("has_own_themes", Theme),
 }
 BATCH = 500  # calls a query of the CSV list and of the extracts reads
 
@@ -146,9 +162,9 @@ def amount_text(amount: Decimal) -> str:
 class Representation:
     """Writes rows of `with_representation` as the API's calls at the moment `at`.
 
-    One per answer: it reverses the call's URL once, looks the time zone up once, writes
-    each moment once (calls share their days of opening, publication and deadlines) and
-    each programme's eligible participants and themes once.
+    One per answer: it reverses the call's URL once, looks the time zone up once and
+    writes each moment once (calls share their days of opening, publication and
+    deadlines).
     """
 
     def __init__(self, at: datetime):
@@ -159,7 +175,6 @@ class Representation:
         )
         zone = timezone.get_current_timezone()
         self.when = cache(lambda moment: moment_text(moment, zone))
-        self.programmes: dict[int, dict] = {}
 
     def __call__(self, row: dict) -> dict:
         when = self.when
@@ -217,31 +232,16 @@ class Representation:
             [{"id": pk, "due_at": when(due), "label": label} for pk, due, label in deadlines],
         )
 
-    def _facets(self, row: dict) -> tuple[list, str, list, str]:
+    @staticmethod
+    def _facets(row: dict) -> tuple[list, str, list, str]:
         """Who may apply and the themes: the call's own list, else its programme's, and
         which of the two each is (the rule of `Call.applicants` and `Call.theme_list`)."""
-        own_eligible, own_themes = row["own_eligible_list"], row["own_themes_list"]
-        if own_eligible and own_themes:
-            return _named(own_eligible), "call", _named(own_themes), "call"
-        programme = self._programme(row)
-        eligible, eligible_source = (
-            (_named(own_eligible), "call") if own_eligible else (programme["eligible"], "programme")
+        return (
+            _named(row["eligible_list"]),
+            "call" if row["has_own_participant_types"] else "programme",
+            _named(row["themes_list"]),
+            "call" if row["has_own_themes"] else "programme",
         )
-        themes, themes_source = (
-            (_named(own_themes), "call") if own_themes else (programme["themes"], "programme")
-        )
-        return eligible, eligible_source, themes, themes_source
-
-    def _programme(self, row: dict) -> dict:
-        """The programme's eligible participants and themes, written once per programme."""
-        programme = self.programmes.get(row["programme_id"])
-        if programme is None:
-            programme = {
-                "eligible": _named(row["eligible_list"]),
-                "themes": _named(row["themes_list"]),
-            }
-            self.programmes[row["programme_id"]] = programme
-        return programme
 
 
 def _named(rows: list) -> list[dict]:

@@ -476,6 +476,11 @@ class Call(models.Model):
     # the status a comparison of indexed columns in SQL.
     submission_ends_at = models.DateTimeField(null=True, editable=False)
     deadline_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Kept by database triggers too (calls/triggers.py): whether the call has eligible
+    # participant types and themes of its own, so that a query reads only the list that
+    # applies, its own or its programme's (api.call_representation).
+    has_own_participant_types = models.BooleanField(default=False, editable=False)
+    has_own_themes = models.BooleanField(default=False, editable=False)
     search_document = models.GeneratedField(
         expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
     )
@@ -573,6 +578,8 @@ class Call(models.Model):
             "search_document",
             "submission_ends_at",
             "deadline_count",
+            "has_own_participant_types",
+            "has_own_themes",
             "ft_checksum",
             "ft_last_seen_at",
         ]

@@ -132,3 +132,20 @@ def test_the_schema_states_the_codes_it_takes(api, db):
 
     assert "TR" in codes and "XX" not in codes
     assert {"eligible_source", "eligible_countries", "themes_source"} <= set(shown)
+
+
+def test_each_list_falls_back_to_the_programmes_on_its_own(facets, api):
+    """The call's flags (calls/triggers.py) say which list each is: its own themes with
+    its programme's participant types, and back to the programme's when its own go."""
+    facets.call_a.eligible_participants.clear()
+
+    assert _who(api.get(f"{URL}{CALL_A}/").json()) == (
+        ["ngos"],
+        "programme",
+        ["MA", "TR"],
+        ["integration"],
+        "call",
+    )
+    facets.call_a.themes.clear()
+    listed = {c["identifier"]: _who(c) for c in api.get(URL).json()["results"]}
+    assert listed[CALL_A] == (["ngos"], "programme", ["MA", "TR"], ["return"], "programme")
