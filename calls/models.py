@@ -731,15 +731,26 @@ class Call(models.Model):
         )
 
     def applicants(self) -> list[ParticipantType]:
-        """Who can apply: the call's own participant types, else the programme's
-        (prefetch both relations to read them without a query)."""
-        return list(self.eligible_participants.all()) or list(
-            self.programme.eligible_participants.all()
-        )
+        """Who can apply: the call's own participant types, else the programme's, as the
+        call's flag says (read with the call; prefetch `eligibility_lists()` to read them
+        without a query)."""
+        owner = self if self.has_own_participant_types else self.programme
+        return list(owner.eligible_participants.all())
 
     def theme_list(self) -> list[Theme]:
-        """The call's thematic categories, else the programme's."""
-        return list(self.themes.all()) or list(self.programme.themes.all())
+        """The call's thematic categories, else the programme's, as the call's flag says."""
+        owner = self if self.has_own_themes else self.programme
+        return list(owner.themes.all())
+
+    def eligibility_lists(self) -> list[str]:
+        """The relations that `applicants` and `theme_list` read: one each, the call's or
+        its programme's (the flags kept by calls/triggers.py say which)."""
+        return [
+            "eligible_participants"
+            if self.has_own_participant_types
+            else "programme__eligible_participants",
+            "themes" if self.has_own_themes else "programme__themes",
+        ]
 
     @property
     def is_imported(self) -> bool:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Prefetch, Window
+from django.db.models import Count, F, Max, Prefetch, Window, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,16 +160,13 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
             "deadlines",
             "objectives",
             "documents",
-            "eligible_participants",
-            "themes",
-            "programme__eligible_participants",
-            "programme__themes",
             Prefetch("programme__contact_points", queryset=contact_points),
             Prefetch("changes", queryset=changes),
             Prefetch("contact_points", queryset=contact_points),
         ),
         identifier=identifier,
     )
+    prefetch_related_objects([call], *call.eligibility_lists())
     context = {
         "call": call,
         "preview": preview,

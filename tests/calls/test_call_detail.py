@@ -62,9 +62,10 @@ def test_an_unknown_identifier_is_not_found(client):
 
 def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     # The call, its deadlines, objectives, documents, changes since publication, contact
-    # points and their persons, its national contact points, who can apply (the call's and
-    # its programme's participant types and themes), its parent call, the parent's other
-    # topics and their deadlines, the related calls (the ids of the other topics and of
-    # the programme's newest calls, then those calls) and their deadlines.
-    with django_assert_max_num_queries(18):
+    # points and their persons, its national contact points, who can apply (the call's or
+    # its programme's participant types, and themes: one list of each, as the call's flags
+    # say), its parent call, the parent's other topics and their deadlines, the related
+    # calls (the ids of the other topics and of the programme's newest calls, then those
+    # calls) and their deadlines.
+    with django_assert_max_num_queries(16):
         page(client, "AMIF-2024-TF2-AG-THB-01")
