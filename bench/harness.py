@@ -9,8 +9,11 @@ the parent collects them and prints the growth table.
 import argparse
 import json
 import os
+import platform
 import subprocess
 import sys
+import time
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +64,38 @@ def client():
 
 def machine() -> str:
     one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}, {os.cpu_count()} cores"
+    return (
+        f"load average {one:.2f} {five:.2f} {fifteen:.2f}, {os.cpu_count()} cores, "
+        f"{cpu_model()}, reference loop {reference_speed():.1f} M/s"
+    )
+
+
+def cpu_model() -> str:
+    """The processor's name, as Linux tells it."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "processor unknown"
+
+
+@cache
+def reference_speed() -> float:
+    """Millions of turns a second of a fixed pure-Python loop, the best of five: how fast
+    one core of this machine runs Python, so that the figures of two machines (the
+    sessions' machines differ) can be compared. Measured once per process."""
+    turns = 2_000_000
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for turn in range(turns):
+            total += turn
+        best = min(best, time.perf_counter() - started)
+    return turns / best / 1e6
 
 
 def parser(description: str) -> argparse.ArgumentParser:
