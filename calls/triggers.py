@@ -439,9 +439,12 @@ OWN_LISTS_SQLITE_REVERSE = [
     ),
 ]
 
+# The flags are false by default: only the calls with a list of their own are set.
+_WITH_LISTS = " UNION ".join(f"SELECT call_id FROM {table}" for table in OWN_LISTS.values())
 OWN_LISTS_FILL = {
-    "postgresql": f"UPDATE calls_call SET {OWN_LISTS_COLUMN} = false",
-    "sqlite": f"UPDATE calls_call SET {_own_lists_set('calls_call.id')}",
+    "postgresql": f"UPDATE calls_call SET {OWN_LISTS_COLUMN} = false WHERE id IN ({_WITH_LISTS})",
+    "sqlite": f"UPDATE calls_call SET {_own_lists_set('calls_call.id')} "
+    f"WHERE id IN ({_WITH_LISTS})",
 }
 
 

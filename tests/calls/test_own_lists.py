@@ -9,6 +9,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
+from calls import triggers
 from calls.models import Call
 from programmes.models import ParticipantType, Theme
 from tests.factories import CallFactory
@@ -94,6 +95,29 @@ def test_the_database_keeps_the_flags_for_any_writer():
         assert flags(call) == (False, True)  # the call's own write is corrected
         cursor.execute("DELETE FROM calls_call_themes WHERE call_id = %s", [call.pk])
     assert flags(call) == (False, False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_making_the_triggers_sets_the_flags_of_the_calls_there():
+    """As migration 0017 does, and SQLite's table rebuilds after it: lists written while
+    there were no triggers are found when they are made."""
+    with_themes, with_types, with_none = CallFactory(), CallFactory(), CallFactory()
+    with connection.schema_editor() as editor:
+        triggers.drop_own_lists(editor)
+    with_themes.themes.add(named(Theme, "return"))
+    with_types.eligible_participants.add(named(ParticipantType, "ngos"))
+    assert flags(with_themes) == flags(with_types) == (False, False)
+
+    with connection.schema_editor() as editor:
+        triggers.create_own_lists(editor)
+
+    assert (flags(with_themes), flags(with_types), flags(with_none)) == (
+        (False, True),
+        (True, False),
+        (False, False),
+    )
+    with_themes.themes.clear()
+    assert flags(with_themes) == (False, False)  # the triggers are there again
 
 
 @pytest.mark.postgresql
