@@ -375,8 +375,13 @@ class CallQuerySet(models.QuerySet):
         return self.filter(_own_or_programmes(Call.themes, "theme", theme))
 
     def for_listing(self) -> "CallQuerySet":
-        """What a list of calls shows, in a fixed number of queries."""
-        return self.select_related("programme__fund").prefetch_related("deadlines")
+        """What a list of calls shows, in a fixed number of queries; without the wide
+        columns no list shows (the search document, the F&T description's HTML)."""
+        return (
+            self.select_related("programme__fund")
+            .prefetch_related("deadlines")
+            .defer("search_document", "description_html")
+        )
 
     def listed_first(self, length: int) -> list["Call"]:
         """The first `length` calls in this order, as `for_listing` reads them.

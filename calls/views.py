@@ -156,7 +156,9 @@ def call_page(request, calls, identifier: str, *, preview: bool = False):
     if canonical := _canonical_identifier(identifier):
         return redirect("call_detail", canonical, permanent=True)
     call = get_object_or_404(
-        calls.select_related("programme__fund").prefetch_related(
+        calls.defer("search_document")  # the page does not show it: 3 kB a call or so
+        .select_related("programme__fund")
+        .prefetch_related(
             "deadlines",
             "objectives",
             "documents",

@@ -119,11 +119,11 @@ def test_changes_to_a_draft_before_publication_are_not_listed(client):
 @time_machine.travel(DURING, tick=False)
 def test_the_changes_cost_one_query_however_many(client, call, django_assert_num_queries):
     # The call, its deadlines, objectives, documents, changes, contact points (none, so no
-    # persons), its national contact points, who can apply (the call's and the programme's
-    # types and themes) and related calls (none, so no deadlines).
-    with django_assert_num_queries(12):
+    # persons), its national contact points, who can apply (the call's or the programme's
+    # types, and themes) and related calls (none, so no deadlines).
+    with django_assert_num_queries(10):
         page(client, call)
     for due_at in (MAY_30, deadline_on(date(2023, 6, 6)), deadline_on(date(2023, 6, 13))):
         extend(call, due_at)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert page(client, call).count("Deadline extended") == 3
