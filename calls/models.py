@@ -374,14 +374,13 @@ class CallQuerySet(models.QuerySet):
         """Calls of `theme`: the call's own themes, or its programme's when it has none."""
         return self.filter(_own_or_programmes(Call.themes, "theme", theme))
 
-    def for_listing(self) -> "CallQuerySet":
+    def for_listing(self, *, programme_known: bool = False) -> "CallQuerySet":
         """What a list of calls shows, in a fixed number of queries; without the wide
-        columns no list shows (the search document, the F&T description's HTML)."""
-        return (
-            self.select_related("programme__fund")
-            .prefetch_related("deadlines")
-            .defer("search_document", "description_html")
-        )
+        columns no list shows (the search document, the F&T description's HTML).
+        `programme_known`: the calls are read through a programme's `calls`, which sets
+        that programme (and the fund read with it) on each: they are not joined again."""
+        calls = self.prefetch_related("deadlines").defer("search_document", "description_html")
+        return calls if programme_known else calls.select_related("programme__fund")
 
     def listed_first(self, length: int) -> list["Call"]:
         """The first `length` calls in this order, as `for_listing` reads them.

@@ -41,10 +41,11 @@ def programme_detail(request, slug: str):
     )
     calls = programme.calls.public(at=now)
     ahead = calls.submission_ahead(at=now)
-    shown = list(ahead.order_by_closing(at=now).for_listing()[: LIVE_CALLS_SHOWN + 1])
+    shown = ahead.order_by_closing(at=now).for_listing(programme_known=True)
+    shown = list(shown[: LIVE_CALLS_SHOWN + 1])
     # As order_by_closing sorts them, on the columns of an index (call_programme_schedule).
     ended = calls.submission_ended(at=now).order_by("-submission_ends_at", "identifier")
-    ended = list(ended.for_listing()[: CLOSED_CALLS_SHOWN + 1])
+    ended = list(ended.for_listing(programme_known=True)[: CLOSED_CALLS_SHOWN + 1])
     context = {
         "programme": programme,
         "calls": [*shown[:LIVE_CALLS_SHOWN], *ended[:CLOSED_CALLS_SHOWN]],
