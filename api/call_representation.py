@@ -4,7 +4,7 @@ CSV, one call (JSON or CSV), the answer to a write, a webhook's body and the ext
 The contract: the calls of any answer are read by one query, one row per call
 (`with_representation`): the call's own columns, its programme's slug and its fund's
 code (joined), and its deadlines, objectives, eligible participants and themes (its
-own or its programme's, whichever applies: the call's flags, kept by calls/triggers.py,
+own or its programme's, whichever applies: the call's flags, kept by calls/own_lists.py,
 say which) as JSON lists in the same row (foundation.json_lists.JSONList).
 No model instance is made. `Representation(at)` then writes each row as the dict the
 API sends, with no further query: the status and the next deadline at the moment `at`
@@ -83,7 +83,7 @@ COLUMNS = (
 
 
 class _OwnElseProgrammes(Case):
-    """The call's own list when its flag (kept by calls/triggers.py) says it has one,
+    """The call's own list when its flag (kept by calls/own_lists.py) says it has one,
     else its programme's: the database reads one of the two lists a call."""
 
     def __init__(self, flag: str, model):

@@ -480,7 +480,7 @@ class Call(models.Model):
     # the status a comparison of indexed columns in SQL.
     submission_ends_at = models.DateTimeField(null=True, editable=False)
     deadline_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    # Kept by database triggers too (calls/triggers.py): whether the call has eligible
+    # Kept by database triggers too (calls/own_lists.py): whether the call has eligible
     # participant types and themes of its own, so that a query reads only the list that
     # applies, its own or its programme's (api.call_representation).
     has_own_participant_types = models.BooleanField(default=False, editable=False)
@@ -748,7 +748,7 @@ class Call(models.Model):
 
     def eligibility_lists(self) -> list[str]:
         """The relations that `applicants` and `theme_list` read: one each, the call's or
-        its programme's (the flags kept by calls/triggers.py say which)."""
+        its programme's (the flags kept by calls/own_lists.py say which)."""
         return [
             "eligible_participants"
             if self.has_own_participant_types

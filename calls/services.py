@@ -484,9 +484,12 @@ def _write_eligibility(call: Call, user, eligibility: dict | None) -> None:
     if "eligible_countries" in eligibility:
         call.eligible_countries = eligibility["eligible_countries"]
     save_validated(call, user)
-    for name in ("eligible_participants", "themes"):
-        if name in eligibility:
-            getattr(call, name).set(eligibility[name])
+    lists = [name for name in ("eligible_participants", "themes") if name in eligibility]
+    for name in lists:
+        getattr(call, name).set(eligibility[name])
+    if lists:
+        # The database set the flags that say whose lists apply (calls/own_lists.py).
+        call.refresh_from_db(fields=["has_own_participant_types", "has_own_themes"])
 
 
 def _editable(fields: dict) -> dict:

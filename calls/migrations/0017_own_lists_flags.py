@@ -1,17 +1,17 @@
 """Whether each call has eligible participant types and themes of its own, kept by
-triggers (calls/triggers.py), so that a query reads only the list that applies."""
+triggers (calls/own_lists.py), so that a query reads only the list that applies."""
 
 from django.db import migrations, models
 
-from calls import triggers
+from calls import own_lists, triggers
 
 
 def create_own_lists(apps, schema_editor):
-    triggers.create_own_lists(schema_editor)
+    own_lists.create_own_lists(schema_editor)
 
 
 def drop_own_lists(apps, schema_editor):
-    triggers.drop_own_lists(schema_editor)
+    own_lists.drop_own_lists(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, editable=False),
         ),
         after_rebuild,
-        # Creates the triggers and sets the flags of existing calls.
+        # Creates the triggers and sets the flags of existing calls (on SQLite,
+        # after_rebuild has just done so: making them again finds the same).
         migrations.RunPython(create_own_lists, drop_own_lists),
     ]

@@ -1,6 +1,6 @@
 """The flags that say whether a call has eligible participant types and themes of its
 own (`has_own_participant_types`, `has_own_themes`), kept by the database's triggers
-(calls/triggers.py), on SQLite and on PostgreSQL alike."""
+(calls/own_lists.py), on SQLite and on PostgreSQL alike."""
 
 import threading
 import time
@@ -9,8 +9,9 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from calls import triggers
+from calls import own_lists
 from calls.models import Call
+from calls.services import DeadlineInput, call_update
 from programmes.models import ParticipantType, Theme
 from tests.factories import CallFactory
 
@@ -102,18 +103,23 @@ def test_making_the_triggers_sets_the_flags_of_the_calls_there():
     """As migration 0017 does, and SQLite's table rebuilds after it: lists written while
     there were no triggers are found when they are made."""
     with_themes, with_types, with_none = CallFactory(), CallFactory(), CallFactory()
+    emptied = CallFactory()
+    emptied.themes.add(named(Theme, "asylum"))
     with connection.schema_editor() as editor:
-        triggers.drop_own_lists(editor)
+        own_lists.drop_own_lists(editor)
     with_themes.themes.add(named(Theme, "return"))
     with_types.eligible_participants.add(named(ParticipantType, "ngos"))
+    emptied.themes.clear()
     assert flags(with_themes) == flags(with_types) == (False, False)
+    assert flags(emptied) == (False, True)  # stale: its list went without the triggers
 
     with connection.schema_editor() as editor:
-        triggers.create_own_lists(editor)
+        own_lists.create_own_lists(editor)
 
-    assert (flags(with_themes), flags(with_types), flags(with_none)) == (
+    assert (flags(with_themes), flags(with_types), flags(with_none), flags(emptied)) == (
         (False, True),
         (True, False),
+        (False, False),
         (False, False),
     )
     with_themes.themes.clear()
@@ -163,3 +169,20 @@ def _until_waiting_for_a_lock(connection_, pid: int) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("the second transaction never waited for the first")
+
+
+def test_a_call_written_by_the_services_knows_its_flags():
+    """The call the services give back shows its own lists at once, as read again."""
+    call = CallFactory()
+    theme = named(Theme, "return")
+
+    written = call_update(
+        call=call,
+        user=None,
+        expected_version=call.version,
+        fields={},
+        deadlines=[DeadlineInput(d.due_at, d.label, d.pk) for d in call.deadlines.all()],
+        eligibility={"themes": [theme]},
+    )
+
+    assert (written.has_own_themes, written.theme_list()) == (True, [theme])
