@@ -111,7 +111,8 @@ OWN_LISTS_FILL = {
 }
 
 
-def _run(schema_editor, postgresql: str, sqlite: list[str]) -> None:
+def run_on_database(schema_editor, postgresql: str, sqlite: list[str]) -> None:
+    """Run the statements written for the schema editor's database (calls/triggers.py too)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(postgresql)
@@ -119,7 +120,7 @@ def _run(schema_editor, postgresql: str, sqlite: list[str]) -> None:
         for statement in sqlite:
             schema_editor.execute(statement)
     else:
-        raise NotImplementedError(f"No own-lists trigger for the {vendor} database.")
+        raise NotImplementedError(f"No triggers written for the {vendor} database.")
 
 
 def _own_lists_exist(schema_editor) -> bool:
@@ -135,11 +136,11 @@ def create_own_lists(schema_editor) -> None:
     """Create the flags' triggers (or make them again) and set the flags of the calls
     there (after a rebuild too)."""
     if _own_lists_exist(schema_editor):
-        _run(schema_editor, OWN_LISTS_POSTGRESQL_REVERSE, OWN_LISTS_SQLITE_REVERSE)
-        _run(schema_editor, OWN_LISTS_POSTGRESQL, OWN_LISTS_SQLITE)
+        run_on_database(schema_editor, OWN_LISTS_POSTGRESQL_REVERSE, OWN_LISTS_SQLITE_REVERSE)
+        run_on_database(schema_editor, OWN_LISTS_POSTGRESQL, OWN_LISTS_SQLITE)
         schema_editor.execute(OWN_LISTS_FILL[schema_editor.connection.vendor])
 
 
 def drop_own_lists(schema_editor) -> None:
     if _own_lists_exist(schema_editor):
-        _run(schema_editor, OWN_LISTS_POSTGRESQL_REVERSE, OWN_LISTS_SQLITE_REVERSE)
+        run_on_database(schema_editor, OWN_LISTS_POSTGRESQL_REVERSE, OWN_LISTS_SQLITE_REVERSE)

@@ -15,6 +15,7 @@ import sqlite3
 from django.db import IntegrityError, migrations
 
 from calls.own_lists import create_own_lists, drop_own_lists
+from calls.own_lists import run_on_database as _run
 from calls.search_index import create_fts_triggers, drop_fts_triggers
 
 DEADLINE_AFTER_OPENING = "deadline_after_opening"
@@ -99,17 +100,6 @@ SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS calls_deadline_after_opening_update;",
     "DROP TRIGGER IF EXISTS calls_opening_before_deadlines;",
 ]
-
-
-def _run(schema_editor, postgresql, sqlite) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(postgresql)
-    elif vendor == "sqlite":
-        for statement in sqlite:
-            schema_editor.execute(statement)
-    else:
-        raise NotImplementedError(f"No deadline trigger for the {vendor} database.")
 
 
 def create(schema_editor) -> None:
