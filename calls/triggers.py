@@ -14,8 +14,7 @@ import sqlite3
 
 from django.db import IntegrityError, migrations
 
-from calls.own_lists import create_own_lists, drop_own_lists
-from calls.own_lists import run_on_database as _run
+from calls.own_lists import create_own_lists, drop_own_lists, run_on_database
 from calls.search_index import create_fts_triggers, drop_fts_triggers
 
 DEADLINE_AFTER_OPENING = "deadline_after_opening"
@@ -103,11 +102,11 @@ SQLITE_REVERSE = [
 
 
 def create(schema_editor) -> None:
-    _run(schema_editor, POSTGRESQL, SQLITE)
+    run_on_database(schema_editor, POSTGRESQL, SQLITE)
 
 
 def drop(schema_editor) -> None:
-    _run(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
+    run_on_database(schema_editor, POSTGRESQL_REVERSE, SQLITE_REVERSE)
 
 
 def sqlite_rebuild_guard(*, schedule: bool = False):
@@ -219,11 +218,11 @@ SCHEDULE_SQLITE_REVERSE = [
 
 
 def create_schedule(schema_editor) -> None:
-    _run(schema_editor, SCHEDULE_POSTGRESQL, SCHEDULE_SQLITE)
+    run_on_database(schema_editor, SCHEDULE_POSTGRESQL, SCHEDULE_SQLITE)
 
 
 def drop_schedule(schema_editor) -> None:
-    _run(schema_editor, SCHEDULE_POSTGRESQL_REVERSE, SCHEDULE_SQLITE_REVERSE)
+    run_on_database(schema_editor, SCHEDULE_POSTGRESQL_REVERSE, SCHEDULE_SQLITE_REVERSE)
 
 
 # --- The published calls per programme: calls_programmecalltally ---
@@ -322,11 +321,11 @@ def _tally_exists(schema_editor) -> bool:
 def create_tally(schema_editor) -> None:
     """Create the tally's triggers and count what is there (after a rebuild too)."""
     if _tally_exists(schema_editor):
-        _run(schema_editor, TALLY_POSTGRESQL, TALLY_SQLITE)
+        run_on_database(schema_editor, TALLY_POSTGRESQL, TALLY_SQLITE)
         for statement in filter(str.strip, TALLY_FILL.split(";")):
             schema_editor.execute(statement)
 
 
 def drop_tally(schema_editor) -> None:
     if _tally_exists(schema_editor):
-        _run(schema_editor, TALLY_POSTGRESQL_REVERSE, TALLY_SQLITE_REVERSE)
+        run_on_database(schema_editor, TALLY_POSTGRESQL_REVERSE, TALLY_SQLITE_REVERSE)
